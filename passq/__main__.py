@@ -1,0 +1,3 @@
+from passq.cli import main
+
+main()
