@@ -29,6 +29,25 @@ APP_NO_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]{0,39}\Z")
 MAX_NAME = 200
 MAX_TEXT = 1000
 DATE_FORMS = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, today, tomorrow or +N"
+# Office settings kept in the database, with their defaults (DESIGN §7).
+DEFAULT_SETTINGS = {
+    "capacity": 250,
+    "pickup_days": 1,
+    "horizon_days": 7,
+    "office": "",
+    "timezone": "Asia/Jakarta",
+}
+
+
+def typed_settings(stored: Mapping[str, str]) -> dict:
+    """The settings with defaults filled in and numbers as ints."""
+    settings = dict(DEFAULT_SETTINGS)
+    for key, value in stored.items():
+        if key in settings:
+            settings[key] = type(DEFAULT_SETTINGS[key])(value)
+    return settings
+
+
 # Editable fields, in the order they are shown and exported.
 FIELDS = ("name", "phone", "service", "urgent", "applied", "travel", "destination", "note")
 
@@ -81,7 +100,7 @@ def parse_moment(text: str) -> datetime:
 
 
 def check_app_no(text: str) -> str:
-    """An application number: up to 40 letters, digits, '-' and '/', starting with a letter or digit."""
+    """An application number: up to 40 letters, digits, - and / (first a letter or digit)."""
     value = text.strip()
     if not APP_NO_PATTERN.match(value):
         raise Invalid(
@@ -112,9 +131,7 @@ def check_service(text: str) -> str:
     """A service: regular, express or pmi (Indonesian names accepted)."""
     value = SERVICE_ALIASES.get(text.strip().lower())
     if value is None:
-        raise Invalid(
-            _("Unknown service '{text}': use regular, express or pmi.").format(text=text)
-        )
+        raise Invalid(_("Unknown service '{text}': use regular, express or pmi.").format(text=text))
     return value
 
 
@@ -210,9 +227,7 @@ def new_application(app_no: str, raw: Mapping[str, str | None], today: date) -> 
 def edited_fields(current: Mapping, raw: Mapping[str, str | None], today: date) -> dict:
     """The fields an edit really changes, checked; refuses an edit that changes nothing."""
     changes = {
-        field: value
-        for field, value in check_fields(raw, today).items()
-        if value != current[field]
+        field: value for field, value in check_fields(raw, today).items() if value != current[field]
     }
     if "name" in raw and raw["name"] is not None and changes.get("name", "") is None:
         raise Invalid(_("The name is empty: give the applicant's name as on the application."))
@@ -388,7 +403,10 @@ class DayReport:
 
 
 def day_report(
-    day: date, events: Sequence[Mapping], open_batches: Sequence[Mapping], pending: Sequence[Mapping]
+    day: date,
+    events: Sequence[Mapping],
+    open_batches: Sequence[Mapping],
+    pending: Sequence[Mapping],
 ) -> DayReport:
     """Figures for `day` from its events, the batches open at its end and the books pending then."""
     actions = Counter(event["action"] for event in events)

@@ -1,0 +1,676 @@
+"""Typer commands: parse, call, render. No SQL here (store.py) and no rules (backlog.py)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from passq import __version__, backlog, render, store
+from passq.errors import Invalid, PassqError, Refused
+from passq.i18n import _
+
+
+class PassqGroup(TyperGroup):
+    """Turns domain errors into one sentence on stderr and their exit code."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except PassqError as error:
+            render.warn(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            render.warn(_("Interrupted: nothing more was written."))
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+
+app = typer.Typer(
+    cls=PassqGroup,
+    name="passq",
+    help=_("Print the passport backlog in the order that gets the most people onto their flights."),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def default_db() -> Path:
+    """The database used when neither --db nor PASSQ_DB names one."""
+    return Path(typer.get_app_dir("passq")) / "passq.db"
+
+
+class Session:
+    """What every command needs: the database, the moment, the operator."""
+
+    def __init__(self, db: Path, now: str | None, operator: str) -> None:
+        self.db_path = db
+        self.now_text = now
+        self.operator = operator
+        self._conn = None
+        self._settings: dict | None = None
+        self._now: datetime | None = None
+
+    @property
+    def conn(self):
+        if self._conn is None:
+            self._conn = store.connect(self.db_path)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def settings(self) -> dict:
+        if self._settings is None:
+            self._settings = backlog.typed_settings(store.settings(self.conn))
+        return self._settings
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:
+            from zoneinfo import ZoneInfo
+
+            zone = ZoneInfo(self.settings["timezone"])
+            if self.now_text is None:
+                self._now = datetime.now(zone)
+            else:
+                moment = backlog.parse_moment(self.now_text)
+                self._now = (
+                    moment.replace(tzinfo=zone)
+                    if moment.tzinfo is None
+                    else moment.astimezone(zone)
+                )
+        return self._now
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def stamp(self) -> str:
+        """The current moment as stored: ISO 8601 with the office's offset."""
+        return self.now.isoformat(timespec="seconds")
+
+    def plan(self) -> tuple[dict[str, dict], list[backlog.Placement]]:
+        """The pending books by number and the queue rule's placement of each."""
+        records = store.pending(self.conn)
+        capacity = backlog.weekday_capacity(self.settings["capacity"])
+        placements = backlog.plan_queue(
+            records,
+            self.today,
+            capacity,
+            used_today=store.used_today(self.conn, self.today),
+            pickup_days=self.settings["pickup_days"],
+            horizon_days=self.settings["horizon_days"],
+        )
+        return {record["app_no"]: record for record in records}, placements
+
+
+def session(ctx: typer.Context) -> Session:
+    """The session the global options built."""
+    return ctx.find_root().obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        render.line(f"passq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="PASSQ_DB",
+            metavar="PATH",
+            help=_("Database file [default: passq.db in the passq application folder]."),
+            show_default=False,
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            envvar="PASSQ_NOW",
+            metavar="DATE|DATETIME",
+            help=_("Behave as if it were this moment (DATE or DATETIME, office time)."),
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            envvar="PASSQ_OPERATOR",
+            metavar="NAME",
+            help=_("Who is working [default: your login name]."),
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
+    ] = False,
+) -> None:
+    """Print the passport backlog in the order that gets the most people onto their flights."""
+    who = (operator or getpass.getuser()).strip()
+    if not who:
+        raise Invalid(_("The operator name is empty: give it with --operator."))
+    ctx.obj = Session(db or default_db(), now, who)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --- Options shared by add and edit -------------------------------------------------------
+
+Name = Annotated[str | None, typer.Option("--name", help=_("Applicant's name."))]
+Service = Annotated[
+    str | None, typer.Option("--service", help=_("regular, express or pmi [default: regular]."))
+]
+Applied = Annotated[
+    str | None,
+    typer.Option(
+        "--applied", help=_("Day the application was complete [default: today]."), metavar="DATE"
+    ),
+]
+Travel = Annotated[
+    str | None, typer.Option("--travel", help=_("Travel date, if known."), metavar="DATE")
+]
+Destination = Annotated[str | None, typer.Option("--destination", help=_("Destination country."))]
+Phone = Annotated[str | None, typer.Option("--phone", help=_("Phone (0812…, 62812… or +62 812…)."))]
+Urgent = Annotated[
+    str | None,
+    typer.Option("--urgent", help=_("Urgent humanitarian case: the reason."), metavar="REASON"),
+]
+Note = Annotated[str | None, typer.Option("--note", help=_("Free note."))]
+AsJson = Annotated[bool, typer.Option("--json", help=_("Output JSON with stable keys."))]
+AppNos = Annotated[list[str], typer.Argument(help=_("Application numbers."), show_default=False)]
+
+
+def _fields(**raw: str | None) -> dict[str, str | None]:
+    return {field: raw[field] for field in backlog.FIELDS}
+
+
+def _dates_line(record: dict, s: Session) -> str:
+    book_deadline = backlog.deadline(record, s.settings["pickup_days"])
+    book_due = backlog.due(record, backlog.add_weekdays)
+    return _("deadline {deadline}, due {due}").format(
+        deadline=backlog.show_date(book_deadline) if book_deadline else _("none (no travel date)"),
+        due=backlog.show_date(book_due),
+    )
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    app_no: Annotated[str, typer.Argument(help=_("Application number (nomor permohonan)."))],
+    name: Name = None,
+    service: Service = None,
+    applied: Applied = None,
+    travel: Travel = None,
+    destination: Destination = None,
+    phone: Phone = None,
+    urgent: Urgent = None,
+    note: Note = None,
+) -> None:
+    """Register one pending passport book."""
+    s = session(ctx)
+    record = backlog.new_application(app_no, _fields(**locals()), s.today)
+    store.add(s.conn, record, s.stamp, s.operator)
+    render.line(
+        _("Added {app_no} ({service}): {dates}.").format(
+            app_no=record["app_no"], service=record["service"], dates=_dates_line(record, s)
+        )
+    )
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    app_no: Annotated[str, typer.Argument(help=_("Application number to correct."))],
+    name: Name = None,
+    service: Service = None,
+    applied: Applied = None,
+    travel: Travel = None,
+    destination: Destination = None,
+    phone: Phone = None,
+    urgent: Urgent = None,
+    note: Note = None,
+) -> None:
+    """Correct a record; an empty value clears a field; every change is logged."""
+    s = session(ctx)
+    current = store.require(s.conn, backlog.check_app_no(app_no))
+    changes = backlog.edited_fields(current, _fields(**locals()), s.today)
+    if not changes:
+        raise Invalid(
+            _("Nothing to change: give at least one new value, e.g. --travel 03/07/2024.")
+        )
+    store.edit(s.conn, current["app_no"], changes, s.stamp, s.operator)
+    updated = {**current, **changes}
+    render.line(
+        _("Updated {app_no} ({fields}): {dates}.").format(
+            app_no=current["app_no"], fields=", ".join(changes), dates=_dates_line(updated, s)
+        )
+    )
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="passq")
+
+
+# --- Looking -------------------------------------------------------------------------------
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    app_no: Annotated[str, typer.Argument(help=_("Application number."))],
+    as_json: AsJson = False,
+) -> None:
+    """One application: its record, its planned print day and why, its history."""
+    s = session(ctx)
+    record = store.require(s.conn, backlog.check_app_no(app_no))
+    placement = None
+    if record["status"] == "pending":
+        _records, placements = s.plan()
+        placement = next(p for p in placements if p.app_no == record["app_no"])
+    events = store.history(s.conn, record["app_no"])
+    if as_json:
+        render.emit_json({"application": record, "placement": placement, "history": events})
+        return
+    render.line(f"{record['app_no']}  {record['name']}  ({record['service']}, {record['status']})")
+    for label, value in (
+        (_("Phone"), record["phone"]),
+        (_("Applied"), backlog.show_date(record["applied"])),
+        (_("Travel"), backlog.show_date(record["travel"])),
+        (_("Destination"), record["destination"]),
+        (_("Urgent"), record["urgent"]),
+        (_("Note"), record["note"]),
+        (_("Batch"), record["batch_id"]),
+        (_("Failures"), record["failures"] or None),
+    ):
+        if value is not None:
+            render.line(f"  {label}: {value}")
+    render.line(f"  {_dates_line(record, s).capitalize()}")
+    if placement is not None:
+        render.line(
+            "  "
+            + _("Queue: number {rank}, planned {day} (step {step}).").format(
+                rank=placement.rank,
+                day=backlog.show_day(placement.planned_day),
+                step=placement.step,
+            )
+        )
+    render.table(
+        (_("When"), _("Who"), _("What"), _("Batch"), _("Detail")),
+        (
+            (e["at"], e["operator"], e["action"], e["batch_id"], _detail_text(e["detail"]))
+            for e in events
+        ),
+        title=_("History"),
+    )
+
+
+def _detail_text(detail: dict) -> str:
+    return "; ".join(
+        f"{key}: {value[0]} → {value[1]}" if isinstance(value, list) else f"{key}: {value}"
+        for key, value in detail.items()
+    )
+
+
+LIST_STATUSES = (*backlog.STATUSES, "all")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str,
+        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+    ] = "pending",
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many."))] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Applications: pending ones in queue order, others most recent first."""
+    if status not in LIST_STATUSES:
+        raise Invalid(
+            _("Unknown status '{status}': use {allowed}.").format(
+                status=status, allowed=", ".join(LIST_STATUSES)
+            )
+        )
+    s = session(ctx)
+    if status == "pending":
+        records, placements = s.plan()
+        rows = [_queue_row(p, records[p.app_no]) for p in placements[:limit]]
+    else:
+        rows = [
+            {
+                key: record[key]
+                for key in ("app_no", "name", "service", "status", "batch_id", "updated_at")
+            }
+            for record in store.by_status(s.conn, None if status == "all" else status, limit)
+        ]
+    if as_json:
+        render.emit_json(rows)
+    elif not rows:
+        render.line(_("No applications with status {status}.").format(status=status))
+    else:
+        render.records(rows)
+
+
+def _queue_row(placement: backlog.Placement, record: dict) -> dict:
+    return {
+        "rank": placement.rank,
+        "app_no": placement.app_no,
+        "name": record["name"],
+        "service": record["service"],
+        "deadline": placement.deadline,
+        "planned_day": placement.planned_day,
+        "step": placement.step,
+    }
+
+
+# --- Printing ------------------------------------------------------------------------------
+
+
+@app.command("next-batch")
+def next_batch(
+    ctx: typer.Context,
+    size: Annotated[int, typer.Option("--size", min=1, max=1000, help=_("How many books."))] = 25,
+    peek: Annotated[bool, typer.Option("--peek", help=_("Only show them; claim nothing."))] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Claim the next books to print for this operator (never the same as another desk's)."""
+    s = session(ctx)
+    if peek:
+        records, placements = s.plan()
+        batch_id, books = None, [_queue_row(p, records[p.app_no]) for p in placements[:size]]
+    else:
+        chosen: list[dict] = []
+
+        def choose(queue: list[dict]) -> list[str]:
+            placements = backlog.plan_queue(
+                queue,
+                s.today,
+                backlog.weekday_capacity(s.settings["capacity"]),
+                used_today=store.used_today(s.conn, s.today),
+                pickup_days=s.settings["pickup_days"],
+                horizon_days=s.settings["horizon_days"],
+            )[:size]
+            by_no = {record["app_no"]: record for record in queue}
+            chosen.extend(_queue_row(p, by_no[p.app_no]) for p in placements)
+            return [p.app_no for p in placements]
+
+        batch_id, _claimed = store.claim(s.conn, choose, s.stamp, s.operator)
+        books = chosen
+    if as_json:
+        render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
+        return
+    if not books:
+        render.line(_("Nothing to print: no pending books."))
+        return
+    if batch_id is None:
+        title = _("Next {n} books (not claimed)").format(n=len(books))
+    else:
+        title = _("Batch {batch_id} for {operator}: {n} books").format(
+            batch_id=batch_id, operator=s.operator, n=len(books)
+        )
+    render.records(books, title)
+    if batch_id is not None:
+        render.line(
+            _("When they are printed: passq printed --batch {batch_id}").format(batch_id=batch_id)
+        )
+
+
+def _numbers(app_nos: list[str] | None) -> list[str]:
+    """Numbers from the arguments, or one a line from standard input for '-' (a scanner)."""
+    numbers = list(app_nos or [])
+    if numbers == ["-"]:
+        numbers = sys.stdin.read().splitlines()
+    elif "-" in numbers:
+        raise Invalid(_("Give '-' alone to read numbers from standard input."))
+    checked = backlog.unique(numbers)
+    if not checked:
+        raise Invalid(_("No application numbers given: name them, or give '-' to read them."))
+    return checked
+
+
+def _done(records: list[dict], verb: str) -> None:
+    render.line(
+        _("{verb} {n} book(s): {numbers}.").format(
+            verb=verb, n=len(records), numbers=", ".join(r["app_no"] for r in records)
+        )
+        if len(records) <= 10
+        else _("{verb} {n} books.").format(verb=verb, n=len(records))
+    )
+
+
+@app.command()
+def printed(
+    ctx: typer.Context,
+    app_nos: Annotated[
+        list[str] | None,
+        typer.Argument(help=_("Application numbers, or '-' to read one a line (barcode scanner).")),
+    ] = None,
+    batch_id: Annotated[
+        int | None, typer.Option("--batch", help=_("Mark a whole batch printed."), metavar="ID")
+    ] = None,
+    except_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--except", help=_("With --batch: a book that was not printed."), metavar="APP_NO"
+        ),
+    ] = None,
+) -> None:
+    """Mark books printed: by number, by batch, or scanned from standard input."""
+    s = session(ctx)
+    if batch_id is not None:
+        if app_nos:
+            raise Invalid(_("Give either application numbers or --batch, not both."))
+        numbers = _batch_numbers(s, batch_id, backlog.unique(except_ or []))
+    else:
+        if except_:
+            raise Invalid(_("--except only works with --batch."))
+        numbers = _numbers(app_nos)
+    records = store.transition(s.conn, numbers, "printed", s.stamp, s.operator)
+    _done(records, _("Printed"))
+    if batch_id is not None and except_:
+        render.line(
+            _(
+                "Still claimed in batch {batch_id}: {numbers}. Release them or mark them failed."
+            ).format(batch_id=batch_id, numbers=", ".join(backlog.unique(except_)))
+        )
+
+
+def _batch_numbers(s: Session, batch_id: int, excepted: list[str]) -> list[str]:
+    store.batch(s.conn, batch_id)
+    claimed = [r["app_no"] for r in store.batch_books(s.conn, batch_id) if r["status"] == "claimed"]
+    strangers = [app_no for app_no in excepted if app_no not in claimed]
+    if strangers:
+        raise Invalid(
+            _(
+                "{app_no} is not a claimed book of batch {batch_id}: check the --except numbers."
+            ).format(app_no=strangers[0], batch_id=batch_id)
+        )
+    numbers = [app_no for app_no in claimed if app_no not in excepted]
+    if not numbers:
+        raise Refused(
+            _("Batch {batch_id} has no claimed books left to mark.").format(batch_id=batch_id)
+        )
+    return numbers
+
+
+Reason = Annotated[str, typer.Option("--reason", help=_("Why (kept in the history)."))]
+
+
+@app.command()
+def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+    """A misprint: the book goes back to the queue, its failure counted."""
+    s = session(ctx)
+    records = store.transition(
+        s.conn,
+        _numbers(app_nos),
+        "failed",
+        s.stamp,
+        s.operator,
+        backlog.check_text(reason, "reason"),
+    )
+    _done(records, _("Back in the queue"))
+
+
+@app.command()
+def release(
+    ctx: typer.Context,
+    app_nos: Annotated[list[str] | None, typer.Argument(help=_("Application numbers."))] = None,
+    batch_id: Annotated[
+        int | None, typer.Option("--batch", help=_("Release a whole batch."), metavar="ID")
+    ] = None,
+) -> None:
+    """Unclaim books (a batch, or by number): back to the queue."""
+    s = session(ctx)
+    if batch_id is not None and app_nos:
+        raise Invalid(_("Give either application numbers or --batch, not both."))
+    numbers = _batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
+    records = store.transition(s.conn, numbers, "released", s.stamp, s.operator)
+    _done(records, _("Released"))
+
+
+@app.command()
+def collected(ctx: typer.Context, app_nos: AppNos) -> None:
+    """Handed over to the applicant (or their proxy)."""
+    s = session(ctx)
+    records = store.transition(s.conn, _numbers(app_nos), "collected", s.stamp, s.operator)
+    _done(records, _("Collected"))
+
+
+@app.command()
+def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+    """Withdraw applications (pending, claimed or printed)."""
+    s = session(ctx)
+    records = store.transition(
+        s.conn,
+        _numbers(app_nos),
+        "cancelled",
+        s.stamp,
+        s.operator,
+        backlog.check_text(reason, "reason"),
+    )
+    _done(records, _("Cancelled"))
+
+
+# --- The supervisor's day end --------------------------------------------------------------
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None, typer.Option("--date", help=_("Which day [default: today]."), metavar="DATE")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The day-end report: what was printed, what is waiting, who travels soon."""
+    s = session(ctx)
+    report_day = backlog.parse_date(day, s.today, "--date") if day else s.today
+    if report_day > s.today:
+        raise Invalid(
+            _("The report date {day} is in the future: give today or an earlier day.").format(
+                day=backlog.show_date(report_day)
+            )
+        )
+    pending_end, open_batches = store.state_at_end_of(s.conn, report_day, s.today)
+    figures = backlog.day_report(
+        report_day, store.day_events(s.conn, report_day), open_batches, pending_end
+    )
+    if as_json:
+        render.emit_json(figures)
+        return
+    _render_report(figures, s.settings["office"])
+
+
+def _render_report(r: backlog.DayReport, office: str) -> None:
+    render.line(
+        _("Day-end report{office} for {day}").format(
+            office=f" — {office}" if office else "", day=backlog.show_date(r.day)
+        )
+    )
+    by_service = ", ".join(f"{k} {v}" for k, v in sorted(r.printed_by_service.items()))
+    by_operator = ", ".join(f"{k} {v}" for k, v in sorted(r.printed_by_operator.items()))
+    render.table(
+        (_("Figure"), _("Books")),
+        (
+            (_("Printed"), f"{r.printed}" + (f" ({by_service})" if by_service else "")),
+            (_("Printed by operator"), by_operator or "-"),
+            (_("Failed (misprints)"), r.failed),
+            (_("Released"), r.released),
+            (_("Cancelled"), r.cancelled),
+            (_("Collected"), r.collected),
+            (_("New applications"), r.new_applications),
+            (_("Pending at day end"), r.pending_end),
+            (_("Pending, travelling within 7 days"), r.travel_within_7_days),
+            (_("Oldest pending applied"), backlog.show_date(r.oldest_pending_applied)),
+        ),
+    )
+    for batch in r.open_batches:
+        render.warn(
+            _(
+                "Warning: batch {batch_id} ({operator}, claimed {claimed_at}) still has "
+                "{n} book(s) not printed: print, release or fail them."
+            ).format(n=batch["still_claimed"], **batch)
+        )
+
+
+# --- Trying it out -------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    size: Annotated[
+        int, typer.Option("--size", min=1, max=2_000_000, help=_("How many books."))
+    ] = 1250,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help=_("Demo database [default: demo.db beside the real one]."),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Build a realistic sample backlog in a demo database; show its next batch and report."""
+    from passq import demo as sample
+
+    s = session(ctx)
+    root = ctx.find_root()
+    named = db or (s.db_path if root.get_parameter_source("db").name == "COMMANDLINE" else None)
+    target = named or default_db().with_name("demo.db")
+    if named is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    s.close()
+    s.db_path = target
+    if not store.is_empty(s.conn):
+        raise Refused(
+            _("{path} already holds data: give an empty or new file with --db.").format(path=target)
+        )
+    count = store.add_many(s.conn, sample.applications(size, s.today), s.stamp, s.operator)
+    render.line(_("Demo database {path}: {n} pending books.").format(path=target, n=count))
+    render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
+    ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
+    ctx.invoke(report, ctx=ctx, day=None, as_json=False)

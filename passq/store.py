@@ -1,0 +1,537 @@
+"""The only module that speaks SQL: opening, migrations, transactions, queries.
+
+Hot paths use the standard library's sqlite3 connection directly; sqlite-utils (slow to import)
+runs the migrations and bulk writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from passq import backlog
+from passq.errors import Invalid, Refused
+from passq.i18n import _
+
+BUSY_TIMEOUT_MS = 10_000
+DATE_COLUMNS = ("applied", "travel")
+
+
+# --- Schema: small mNNN_what(db) functions applied in order on open ----------------------
+
+
+def m001_initial(db) -> None:
+    """Applications, batches, the append-only event log, calendar overrides and settings."""
+    for statement in (
+        """CREATE TABLE applications (
+            app_no TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            phone TEXT,
+            service TEXT NOT NULL CHECK (service IN ('regular', 'express', 'pmi')),
+            urgent TEXT,
+            applied TEXT NOT NULL,
+            travel TEXT,
+            destination TEXT,
+            note TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'claimed', 'printed', 'collected', 'cancelled')),
+            batch_id INTEGER REFERENCES batches(id),
+            failures INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            printed_at TEXT,
+            collected_at TEXT
+        )""",
+        "CREATE INDEX applications_status ON applications (status)",
+        "CREATE INDEX applications_batch ON applications (batch_id)",
+        "CREATE INDEX applications_printed_at ON applications (printed_at)",
+        """CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            operator TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            size INTEGER NOT NULL
+        )""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            app_no TEXT,
+            batch_id INTEGER,
+            detail TEXT
+        )""",
+        "CREATE INDEX events_at ON events (at)",
+        "CREATE INDEX events_app_no ON events (app_no, id)",
+        """CREATE TABLE calendar (
+            date TEXT PRIMARY KEY,
+            capacity INTEGER NOT NULL CHECK (capacity >= 0),
+            note TEXT
+        )""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable, ...] = (m001_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION (sqlite-utils records each migration with it)."""
+    import sqlite_utils
+
+    migrations = sqlite_utils.Migrations("passq")
+    for step in MIGRATIONS:
+        migrations()(step)
+    with transaction(conn):
+        # Re-read inside the write lock: another desk may have migrated meanwhile.
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        migrations.apply(sqlite_utils.Database(conn))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# --- Opening ------------------------------------------------------------------------------
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed, mode 0600) the database at `path`, migrated to this version."""
+    path = Path(path)
+    if path.is_dir():
+        raise Invalid(
+            _("The database path {path} is a folder: give a file name with --db.").format(path=path)
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Create the file private to its owner before SQLite opens it; the -wal and -shm
+        # files SQLite creates beside it copy this file's permissions.
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise Invalid(
+            _("{path} is not a passq database: give another file with --db.").format(path=path)
+        ) from None
+    except OSError as error:
+        raise Invalid(
+            _("Cannot open the database {path}: {reason}.").format(
+                path=path, reason=error.strerror or error
+            )
+        ) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise Refused(
+            _(
+                "The database {path} was made by a newer passq (schema {found}, this one knows "
+                "{known}): upgrade passq."
+            ).format(path=path, found=version, known=SCHEMA_VERSION)
+        )
+    if version < SCHEMA_VERSION:
+        if version == 0 and _has_foreign_tables(conn):
+            conn.close()
+            raise Invalid(
+                _("{path} is a database of another program: give another file with --db.").format(
+                    path=path
+                )
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn)
+    return conn
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so readers never race writers."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise _busy(error) from None
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        conn.execute("ROLLBACK")
+        raise _busy(error) from None
+
+
+def _busy(error: sqlite3.OperationalError) -> Exception:
+    if "locked" in str(error) or "busy" in str(error):
+        return Refused(_("The database is busy (another desk is writing): try again in a moment."))
+    return error
+
+
+# --- Reading rows -------------------------------------------------------------------------
+
+
+def _record(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    record = {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    for column in DATE_COLUMNS:
+        if record.get(column) is not None:
+            record[column] = date.fromisoformat(record[column])
+    return record
+
+
+def _records(conn: sqlite3.Connection, sql: str, params: Sequence | Mapping = ()) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    return [_record(cursor, row) for row in cursor.fetchall()]
+
+
+def get(conn: sqlite3.Connection, app_no: str) -> dict | None:
+    """One application by number, or None."""
+    found = _records(conn, "SELECT * FROM applications WHERE app_no = ?", (app_no,))
+    return found[0] if found else None
+
+
+def require(conn: sqlite3.Connection, app_no: str) -> dict:
+    """One application by number, or Refused naming the unknown number."""
+    record = get(conn, app_no)
+    if record is None:
+        raise Refused(
+            _("No application {app_no}: check the number, or add it with 'passq add'.").format(
+                app_no=app_no
+            )
+        )
+    return record
+
+
+def pending(conn: sqlite3.Connection) -> list[dict]:
+    """Every pending application (the queue rule's input)."""
+    return _records(conn, "SELECT * FROM applications WHERE status = 'pending'")
+
+
+def by_status(conn: sqlite3.Connection, status: str | None, limit: int | None) -> list[dict]:
+    """Applications with `status` (all when None), most recently changed first."""
+    where = "WHERE status = ?" if status else ""
+    params: list = [status] if status else []
+    sql = f"SELECT * FROM applications {where} ORDER BY updated_at DESC, app_no"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _records(conn, sql, params)
+
+
+def history(conn: sqlite3.Connection, app_no: str) -> list[dict]:
+    """The events of one application, oldest first."""
+    cursor = conn.execute(
+        "SELECT id, at, operator, action, batch_id, detail FROM events "
+        "WHERE app_no = ? ORDER BY id",
+        (app_no,),
+    )
+    return [_event(cursor, row) for row in cursor.fetchall()]
+
+
+def _event(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    event = dict(zip([c[0] for c in cursor.description], row, strict=True))
+    event["detail"] = json.loads(event["detail"]) if event.get("detail") else {}
+    return event
+
+
+def batch_books(conn: sqlite3.Connection, batch_id: int) -> list[dict]:
+    """The applications currently in batch `batch_id`."""
+    return _records(
+        conn, "SELECT * FROM applications WHERE batch_id = ? ORDER BY app_no", (batch_id,)
+    )
+
+
+def batch(conn: sqlite3.Connection, batch_id: int) -> dict:
+    """One batch, or Refused naming the unknown id."""
+    row = conn.execute(
+        "SELECT id, operator, claimed_at, size FROM batches WHERE id = ?", (batch_id,)
+    ).fetchone()
+    if row is None:
+        raise Refused(
+            _("No batch {batch_id}: see open batches with 'passq list --status claimed'.").format(
+                batch_id=batch_id
+            )
+        )
+    return dict(zip(("id", "operator", "claimed_at", "size"), row, strict=True))
+
+
+def used_today(conn: sqlite3.Connection, today: date) -> int:
+    """Today's capacity already taken: books claimed (not yet printed) or printed today."""
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM applications WHERE status = 'claimed')"
+        " + (SELECT count(*) FROM applications WHERE printed_at >= ? AND printed_at < ?"
+        "    AND status IN ('printed', 'collected'))",
+        _day_bounds(today),
+    ).fetchone()[0]
+
+
+def _day_bounds(day: date) -> tuple[str, str]:
+    # Timestamps are stored in office time with their offset, so a day is a text prefix range.
+    return day.isoformat(), (day + timedelta(days=1)).isoformat()
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+
+def settings(conn: sqlite3.Connection) -> dict[str, str]:
+    """The stored settings (keys the office has set; defaults are the domain's)."""
+    return dict(conn.execute("SELECT key, value FROM settings").fetchall())
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Store one setting."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+# --- Writing: every change and its event row commit together --------------------------------
+
+
+def _log(
+    conn: sqlite3.Connection,
+    at: str,
+    operator: str,
+    action: str,
+    app_no: str | None,
+    batch_id: int | None = None,
+    detail: Mapping | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO events (at, operator, action, app_no, batch_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            at,
+            operator,
+            action,
+            app_no,
+            batch_id,
+            json.dumps(detail, default=str) if detail else None,
+        ),
+    )
+
+
+def _sql_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def add(conn: sqlite3.Connection, record: Mapping, at: str, operator: str) -> None:
+    """Insert one new pending application; Refused if the number exists."""
+    with transaction(conn):
+        existing = get(conn, record["app_no"])
+        if existing is not None:
+            raise Refused(
+                _(
+                    "Application {app_no} already exists ({name}, {status}): "
+                    "use 'passq edit {app_no}' to change it."
+                ).format(
+                    app_no=existing["app_no"], name=existing["name"], status=existing["status"]
+                )
+            )
+        _insert(conn, record, at)
+        _log(conn, at, operator, "added", record["app_no"])
+
+
+def _insert(conn: sqlite3.Connection, record: Mapping, at: str) -> None:
+    columns = ("app_no", *backlog.FIELDS)
+    conn.execute(
+        f"INSERT INTO applications ({', '.join(columns)}, status, created_at, updated_at) "
+        f"VALUES ({', '.join('?' * len(columns))}, 'pending', ?, ?)",
+        [_sql_value(record[column]) for column in columns] + [at, at],
+    )
+
+
+def edit(conn: sqlite3.Connection, app_no: str, changes: Mapping, at: str, operator: str) -> None:
+    """Change fields of one application, logging old and new values."""
+    with transaction(conn):
+        current = require(conn, app_no)
+        assignments = ", ".join(f"{field} = ?" for field in changes)
+        conn.execute(
+            f"UPDATE applications SET {assignments}, updated_at = ? WHERE app_no = ?",
+            [_sql_value(value) for value in changes.values()] + [at, app_no],
+        )
+        detail = {field: [current[field], value] for field, value in changes.items()}
+        _log(conn, at, operator, "edited", app_no, detail=detail)
+
+
+def transition(
+    conn: sqlite3.Connection,
+    app_nos: Sequence[str],
+    action: str,
+    at: str,
+    operator: str,
+    reason: str | None = None,
+) -> list[dict]:
+    """Apply `action` to every book, all or nothing; returns the records as they were."""
+    with transaction(conn):
+        records = [require(conn, app_no) for app_no in app_nos]
+        for record in records:
+            status_after = backlog.check_transition(record, action)
+            _apply(conn, record, action, status_after, at, operator, reason)
+    return records
+
+
+def _apply(
+    conn: sqlite3.Connection,
+    record: Mapping,
+    action: str,
+    status_after: str,
+    at: str,
+    operator: str,
+    reason: str | None,
+) -> None:
+    sets = {"status": status_after, "updated_at": at}
+    if action == "printed":
+        sets["printed_at"] = at
+    elif action == "collected":
+        sets["collected_at"] = at
+    if status_after == "pending":
+        sets["batch_id"] = None
+        sets["printed_at"] = None
+    if action == "failed":
+        sets["failures"] = record["failures"] + 1
+    assignments = ", ".join(f"{column} = ?" for column in sets)
+    conn.execute(
+        f"UPDATE applications SET {assignments} WHERE app_no = ?",
+        [*sets.values(), record["app_no"]],
+    )
+    detail = {"from": record["status"]}
+    if reason:
+        detail["reason"] = reason
+    _log(conn, at, operator, action, record["app_no"], record["batch_id"], detail)
+
+
+def claim(
+    conn: sqlite3.Connection,
+    choose: Callable[[list[dict]], list[str]],
+    at: str,
+    operator: str,
+) -> tuple[int | None, list[dict]]:
+    """Claim the books `choose` picks from the pending ones, in one write transaction.
+
+    Reading the queue, picking and marking happen under one write lock, so two desks claiming
+    at the same moment never get the same book.
+    """
+    with transaction(conn):
+        queue = pending(conn)
+        chosen = choose(queue)
+        if not chosen:
+            return None, []
+        batch_id = conn.execute(
+            "INSERT INTO batches (operator, claimed_at, size) VALUES (?, ?, ?)",
+            (operator, at, len(chosen)),
+        ).lastrowid
+        by_no = {record["app_no"]: record for record in queue}
+        for app_no in chosen:
+            conn.execute(
+                "UPDATE applications SET status = 'claimed', batch_id = ?, updated_at = ? "
+                "WHERE app_no = ? AND status = 'pending'",
+                (batch_id, at, app_no),
+            )
+            _log(conn, at, operator, "claimed", app_no, batch_id)
+    return batch_id, [by_no[app_no] for app_no in chosen]
+
+
+def add_many(conn: sqlite3.Connection, records: Iterable[Mapping], at: str, operator: str) -> int:
+    """Insert many new applications in one transaction (demo, import); returns the count."""
+    import sqlite_utils
+
+    rows = [
+        {**{k: _sql_value(v) for k, v in record.items()}, "created_at": at, "updated_at": at}
+        for record in records
+    ]
+    db = sqlite_utils.Database(conn)
+    with transaction(conn):
+        db["applications"].insert_all(rows, batch_size=1000)
+        db["events"].insert_all(
+            (
+                {"at": at, "operator": operator, "action": "added", "app_no": row["app_no"]}
+                for row in rows
+            ),
+            batch_size=1000,
+        )
+    return len(rows)
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """True when the database holds no application and no event."""
+    return (
+        conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM applications) AND NOT EXISTS (SELECT 1 FROM events)"
+        ).fetchone()[0]
+        == 1
+    )
+
+
+# --- The day-end report's inputs ----------------------------------------------------------
+
+
+def day_events(conn: sqlite3.Connection, day: date) -> list[dict]:
+    """The day's events with the service of their application."""
+    cursor = conn.execute(
+        "SELECT e.action, e.operator, e.app_no, e.batch_id, a.service FROM events e "
+        "LEFT JOIN applications a ON a.app_no = e.app_no WHERE e.at >= ? AND e.at < ?",
+        _day_bounds(day),
+    )
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def state_at_end_of(
+    conn: sqlite3.Connection, day: date, today: date
+) -> tuple[list[dict], list[dict]]:
+    """(pending books, open batches) as they stood at the end of `day`, replayed from events."""
+    if day >= today:
+        return pending(conn), _open_batches_now(conn)
+    end = _day_bounds(day)[1]
+    status_case = " ".join(
+        f"WHEN '{action}' THEN '{status}'" for action, status in backlog.STATUS_AFTER.items()
+    )
+    conn.execute("DROP TABLE IF EXISTS temp.day_end")
+    conn.execute(
+        "CREATE TEMP TABLE day_end AS SELECT e.app_no, e.batch_id, e.at, "
+        f"CASE e.action {status_case} END AS status FROM events e "
+        "JOIN (SELECT max(id) AS id FROM events WHERE at < ? AND action != 'edited' "
+        "      AND app_no IS NOT NULL GROUP BY app_no) last ON last.id = e.id",
+        (end,),
+    )
+    books = _records(
+        conn,
+        "SELECT a.* FROM applications a JOIN temp.day_end d ON d.app_no = a.app_no "
+        "WHERE d.status = 'pending'",
+    )
+    cursor = conn.execute(
+        "SELECT d.batch_id, b.operator, b.claimed_at, count(*) FROM temp.day_end d "
+        "JOIN batches b ON b.id = d.batch_id WHERE d.status = 'claimed' "
+        "GROUP BY d.batch_id ORDER BY d.batch_id"
+    )
+    batches = [_open_batch(row) for row in cursor.fetchall()]
+    conn.execute("DROP TABLE temp.day_end")
+    return books, batches
+
+
+def _open_batches_now(conn: sqlite3.Connection) -> list[dict]:
+    cursor = conn.execute(
+        "SELECT a.batch_id, b.operator, b.claimed_at, count(*) FROM applications a "
+        "JOIN batches b ON b.id = a.batch_id WHERE a.status = 'claimed' "
+        "GROUP BY a.batch_id ORDER BY a.batch_id"
+    )
+    return [_open_batch(row) for row in cursor.fetchall()]
+
+
+def _open_batch(row: tuple) -> dict:
+    return dict(zip(("batch_id", "operator", "claimed_at", "still_claimed"), row, strict=True))
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A stored timestamp back as an aware datetime."""
+    return datetime.fromisoformat(text)
