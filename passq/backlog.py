@@ -214,12 +214,12 @@ def check_dates(record: Mapping, today: date) -> None:
 def new_application(app_no: str, raw: Mapping[str, str | None], today: date) -> dict:
     """Check a new application's fields and return the record to store (status pending)."""
     record = {field: None for field in FIELDS}
+    record["app_no"] = check_app_no(app_no)
     record["service"] = "regular"
     record["applied"] = today
     record.update(check_fields(raw, today))
     if record["name"] is None:
         raise Invalid(_("The name is missing: give it with --name."))
-    record["app_no"] = check_app_no(app_no)
     check_dates(record, today)
     return record
 

@@ -1,0 +1,174 @@
+"""The domain on plain data: checks, dates, deadlines, transitions, report figures."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from passq import backlog
+from passq.errors import Invalid, Refused
+
+TODAY = date(2024, 6, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-07-03", date(2024, 7, 3)),
+        ("03/07/2024", date(2024, 7, 3)),
+        ("3/7/2024", date(2024, 7, 3)),
+        ("03-07-2024", date(2024, 7, 3)),
+        ("today", TODAY),
+        ("Tomorrow", date(2024, 6, 28)),
+        ("+4", date(2024, 7, 1)),
+        (" +0 ", TODAY),
+    ],
+)
+def test_parse_date_accepts_every_listed_form(text: str, expected: date) -> None:
+    assert backlog.parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2024", "2024/07/03", "07-2024", "next week", "", "+x", "-1"])
+def test_parse_date_refuses_other_forms_naming_the_accepted_ones(text: str) -> None:
+    with pytest.raises(Invalid) as error:
+        backlog.parse_date(text, TODAY, "--travel date")
+    assert str(error.value) == (
+        f"Invalid --travel date '{text}': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
+        "today, tomorrow or +N."
+    )
+    assert error.value.exit_code == 2
+
+
+def test_parse_moment_reads_dates_and_datetimes() -> None:
+    assert backlog.parse_moment("2024-06-27").isoformat() == "2024-06-27T00:00:00"
+    assert backlog.parse_moment("27/06/2024 19:30").isoformat() == "2024-06-27T19:30:00"
+    with pytest.raises(Invalid, match="^Invalid --now 'soon'"):
+        backlog.parse_moment("soon")
+
+
+@pytest.mark.parametrize("app_no", ["1", "3301240618000001", "W/2024/06-17", "a" * 40])
+def test_app_no_accepts_opaque_codes(app_no: str) -> None:
+    assert backlog.check_app_no(app_no) == app_no
+
+
+@pytest.mark.parametrize("app_no", ["", "-12", "/12", "12 34", "12@", "a" * 41, "ñ1"])
+def test_app_no_refuses_other_characters_and_lengths(app_no: str) -> None:
+    with pytest.raises(Invalid, match="^Invalid application number"):
+        backlog.check_app_no(app_no)
+
+
+def test_name_is_trimmed_and_limited() -> None:
+    assert backlog.check_name("  Siti   Rahayu ") == "Siti Rahayu"
+    assert backlog.check_name("x" * 200) == "x" * 200
+    with pytest.raises(Invalid, match="^The name has 201 characters: shorten it to at most 200.$"):
+        backlog.check_name("x" * 201)
+    with pytest.raises(Invalid, match="^The name is empty"):
+        backlog.check_name("   ")
+    with pytest.raises(Invalid, match="^The name contains control characters"):
+        backlog.check_name("Siti\x00Rahayu")
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [("0812-3456-7890", "+6281234567890"), ("6281234567890", "+6281234567890"),
+     ("+62 812 3456 7890", "+6281234567890"), ("+60 12-345 6789", "+60123456789")],
+)
+def test_phone_numbers_are_stored_as_e164(text: str, e164: str) -> None:
+    assert backlog.check_phone(text) == e164
+
+
+@pytest.mark.parametrize("text", ["12345", "0812", "phone", "+1 000"])
+def test_invalid_phone_numbers_are_refused(text: str) -> None:
+    with pytest.raises(Invalid, match=f"^Invalid phone number '{re.escape(text)}'"):
+        backlog.check_phone(text)
+
+
+def test_service_accepts_indonesian_names() -> None:
+    assert backlog.check_service("Percepatan") == "express"
+    assert backlog.check_service("biasa") == "regular"
+    with pytest.raises(Invalid, match="^Unknown service 'vip': use regular, express or pmi.$"):
+        backlog.check_service("vip")
+
+
+def test_new_application_defaults_and_checks() -> None:
+    record = backlog.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
+    assert record == {
+        "app_no": "A1", "name": "Budi", "phone": None, "service": "regular", "urgent": None,
+        "applied": TODAY, "travel": date(2024, 6, 30), "destination": None, "note": None,
+    }
+    with pytest.raises(Invalid, match="^The travel date 26/06/2024 is before the applied date"):
+        backlog.new_application("A1", {"name": "Budi", "travel": "2024-06-26"}, TODAY)
+    with pytest.raises(Invalid, match="^The applied date 28/06/2024 is in the future"):
+        backlog.new_application("A1", {"name": "Budi", "applied": "tomorrow"}, TODAY)
+    with pytest.raises(Invalid, match="^The name is missing"):
+        backlog.new_application("A1", {}, TODAY)
+
+
+def test_edited_fields_returns_only_real_changes() -> None:
+    current = backlog.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
+    assert backlog.edited_fields(current, {"name": "Budi", "travel": "01/07/2024"}, TODAY) == {
+        "travel": date(2024, 7, 1)
+    }
+    assert backlog.edited_fields(current, {"travel": ""}, TODAY) == {"travel": None}
+
+
+def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
+    regular = {"service": "regular", "applied": date(2024, 6, 20), "travel": date(2024, 7, 1)}
+    assert backlog.deadline(regular) == date(2024, 6, 30)
+    assert backlog.deadline(regular, pickup_days=3) == date(2024, 6, 28)
+    assert backlog.deadline({**regular, "travel": None}) is None
+    express = {**regular, "service": "express"}
+    assert backlog.deadline(express) == date(2024, 6, 20)
+    late_express = {**express, "travel": date(2024, 6, 20)}
+    assert backlog.deadline(late_express) == date(2024, 6, 19)
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "after"),
+    [("pending", "claimed", "claimed"), ("claimed", "printed", "printed"),
+     ("claimed", "failed", "pending"), ("printed", "failed", "pending"),
+     ("claimed", "released", "pending"), ("printed", "collected", "collected"),
+     ("pending", "cancelled", "cancelled"), ("printed", "cancelled", "cancelled")],
+)
+def test_allowed_transitions(status: str, action: str, after: str) -> None:
+    assert backlog.check_transition({"app_no": "A1", "status": status}, action) == after
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [("pending", "printed"), ("pending", "failed"), ("pending", "released"),
+     ("claimed", "collected"), ("collected", "cancelled"), ("cancelled", "released"),
+     ("printed", "printed"), ("collected", "failed")],
+)
+def test_other_transitions_are_refused(status: str, action: str) -> None:
+    with pytest.raises(Refused, match=f"^Application A1 is {status}: "):
+        backlog.check_transition({"app_no": "A1", "status": status}, action)
+
+
+def test_unique_keeps_first_scan_and_skips_blank_lines() -> None:
+    assert backlog.unique(["B", " A ", "", "B"]) == ["B", "A"]
+
+
+def test_day_report_counts_from_events() -> None:
+    events = [
+        {"action": "printed", "operator": "ani", "service": "regular"},
+        {"action": "printed", "operator": "budi", "service": "express"},
+        {"action": "printed", "operator": "ani", "service": "regular"},
+        {"action": "failed", "operator": "ani", "service": "regular"},
+        {"action": "added", "operator": "sari", "service": "pmi"},
+        {"action": "edited", "operator": "sari", "service": "pmi"},
+    ]
+    pending = [
+        {"travel": date(2024, 7, 4), "applied": date(2024, 6, 20)},
+        {"travel": date(2024, 7, 5), "applied": date(2024, 6, 18)},
+        {"travel": None, "applied": date(2024, 6, 25)},
+    ]
+    report = backlog.day_report(TODAY, events, [], pending)
+    assert report.printed == 3
+    assert report.printed_by_service == {"regular": 2, "express": 1}
+    assert report.printed_by_operator == {"ani": 2, "budi": 1}
+    assert (report.failed, report.new_applications, report.pending_end) == (1, 1, 3)
+    assert report.travel_within_7_days == 1
+    assert report.oldest_pending_applied == date(2024, 6, 18)

@@ -1,0 +1,162 @@
+"""The store on a temporary file: opening, schema, transactions, queries."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from passq import backlog, store
+from passq.errors import Invalid, Refused
+
+AT = "2024-06-27T08:00:00+07:00"
+TODAY = date(2024, 6, 27)
+
+
+def book(app_no: str, **fields) -> dict:
+    return backlog.new_application(app_no, {"name": f"Pemohon {app_no}", **fields}, TODAY)
+
+
+@pytest.fixture
+def conn(tmp_path: Path):
+    connection = store.connect(tmp_path / "passq.db")
+    yield connection
+    connection.close()
+
+
+def test_blank_database_gets_the_whole_schema_private_and_in_wal(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "passq.db"
+    conn = store.connect(path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"applications", "batches", "events", "calendar", "settings"} <= tables
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+    applied = conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall()
+    assert [row[0] for row in applied] == [m.__name__ for m in store.MIGRATIONS]
+    store.add(conn, book("A1"), AT, "ani")
+    for suffix in ("", "-wal", "-shm"):
+        assert stat.S_IMODE(Path(f"{path}{suffix}").stat().st_mode) == 0o600
+    conn.close()
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "passq.db"
+    store.connect(path).close()
+    conn = store.connect(path)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(
+        store.MIGRATIONS
+    )
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "passq.db"
+    store.connect(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(Refused, match="was made by a newer passq"):
+        store.connect(path)
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(Invalid, match="is not a passq database"):
+        store.connect(path)
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE t (x)")
+    with pytest.raises(Invalid, match="is a database of another program"):
+        store.connect(path)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(Invalid, match="is a folder"):
+        store.connect(tmp_path)
+
+
+def test_add_stores_the_record_and_its_event(conn) -> None:
+    store.add(conn, book("A1", travel="+3", phone="0812-3456-7890"), AT, "ani")
+    record = store.get(conn, "A1")
+    assert record["status"] == "pending"
+    assert record["travel"] == date(2024, 6, 30)
+    assert record["phone"] == "+6281234567890"
+    assert store.history(conn, "A1")[0] | {"id": 0} == {
+        "id": 0, "at": AT, "operator": "ani", "action": "added", "batch_id": None, "detail": {}
+    }
+    with pytest.raises(Refused, match=r"^Application A1 already exists \(Pemohon A1, pending\)"):
+        store.add(conn, book("A1"), AT, "ani")
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+def test_transition_is_all_or_nothing(conn) -> None:
+    store.add(conn, book("A1"), AT, "ani")
+    store.add(conn, book("A2"), AT, "ani")
+    batch_id, _ = store.claim(conn, lambda queue: ["A1"], AT, "ani")
+    with pytest.raises(Refused, match="^Application A2 is pending"):
+        store.transition(conn, ["A1", "A2"], "printed", AT, "ani")
+    assert store.get(conn, "A1")["status"] == "claimed"
+    assert conn.execute("SELECT count(*) FROM events WHERE action = 'printed'").fetchone()[0] == 0
+    store.transition(conn, ["A1"], "printed", AT, "ani")
+    assert store.get(conn, "A1")["printed_at"] == AT
+    store.transition(conn, ["A1"], "failed", AT, "ani", "smudged")
+    record = store.get(conn, "A1")
+    assert (record["status"], record["failures"], record["batch_id"], record["printed_at"]) == (
+        "pending", 1, None, None
+    )
+    assert store.history(conn, "A1")[-1]["detail"] == {"from": "printed", "reason": "smudged"}
+    assert batch_id == 1
+
+
+def test_claim_takes_what_the_chooser_picks_in_one_batch(conn) -> None:
+    for app_no in ("A1", "A2", "A3"):
+        store.add(conn, book(app_no), AT, "ani")
+    batch_id, claimed = store.claim(conn, lambda queue: ["A3", "A1"], AT, "budi")
+    assert [r["app_no"] for r in claimed] == ["A3", "A1"]
+    assert store.batch(conn, batch_id) == {"id": batch_id, "operator": "budi", "claimed_at": AT, "size": 2}
+    assert {r["app_no"] for r in store.batch_books(conn, batch_id)} == {"A1", "A3"}
+    assert [r["app_no"] for r in store.pending(conn)] == ["A2"]
+    assert store.claim(conn, lambda queue: [], AT, "budi") == (None, [])
+    assert conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+
+
+def test_used_today_counts_claimed_and_printed_today(conn) -> None:
+    for app_no in ("A1", "A2", "A3"):
+        store.add(conn, book(app_no), AT, "ani")
+    store.claim(conn, lambda queue: ["A1", "A2"], AT, "ani")
+    store.transition(conn, ["A1"], "printed", AT, "ani")
+    assert store.used_today(conn, TODAY) == 2
+    assert store.used_today(conn, date(2024, 6, 28)) == 1  # still claimed; printed yesterday
+
+
+def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
+    for app_no in ("A1", "A2", "A3"):
+        store.add(conn, book(app_no), "2024-06-26T08:00:00+07:00", "ani")
+    store.claim(conn, lambda queue: ["A1", "A2"], "2024-06-26T09:00:00+07:00", "ani")
+    store.transition(conn, ["A1"], "printed", "2024-06-26T10:00:00+07:00", "ani")
+    # The next day everything changes; the 26th's picture must not.
+    store.transition(conn, ["A2"], "printed", AT, "budi")
+    store.claim(conn, lambda queue: ["A3"], AT, "budi")
+    pending, batches = store.state_at_end_of(conn, date(2024, 6, 26), TODAY)
+    assert [r["app_no"] for r in pending] == ["A3"]
+    assert batches == [
+        {"batch_id": 1, "operator": "ani", "claimed_at": "2024-06-26T09:00:00+07:00", "still_claimed": 1}
+    ]
+    pending_now, batches_now = store.state_at_end_of(conn, TODAY, TODAY)
+    assert pending_now == [] and [b["batch_id"] for b in batches_now] == [2]
+
+
+def test_add_many_lands_in_one_transaction(conn) -> None:
+    records = [book("A1"), book("A2"), book("A1")]
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_many(conn, records, AT, "ani")
+    assert conn.execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert store.add_many(conn, records[:2], AT, "ani") == 2
+    assert not store.is_empty(conn)
