@@ -22,7 +22,9 @@ class Passq:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, now: str = NOW, operator: str = "ani", input: str | None = None) -> Result:
+    def __call__(
+        self, *args: str, now: str = NOW, operator: str = "ani", input: str | None = None
+    ) -> Result:
         return self.runner.invoke(
             app,
             ["--db", str(self.db), "--now", now, "--operator", operator, *args],

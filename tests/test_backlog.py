@@ -30,7 +30,9 @@ def test_parse_date_accepts_every_listed_form(text: str, expected: date) -> None
     assert backlog.parse_date(text, TODAY) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2024", "2024/07/03", "07-2024", "next week", "", "+x", "-1"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2024", "2024/07/03", "07-2024", "next week", "", "+x", "-1"]
+)
 def test_parse_date_refuses_other_forms_naming_the_accepted_ones(text: str) -> None:
     with pytest.raises(Invalid) as error:
         backlog.parse_date(text, TODAY, "--travel date")
@@ -72,8 +74,12 @@ def test_name_is_trimmed_and_limited() -> None:
 
 @pytest.mark.parametrize(
     ("text", "e164"),
-    [("0812-3456-7890", "+6281234567890"), ("6281234567890", "+6281234567890"),
-     ("+62 812 3456 7890", "+6281234567890"), ("+60 12-345 6789", "+60123456789")],
+    [
+        ("0812-3456-7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("+62 812 3456 7890", "+6281234567890"),
+        ("+60 12-345 6789", "+60123456789"),
+    ],
 )
 def test_phone_numbers_are_stored_as_e164(text: str, e164: str) -> None:
     assert backlog.check_phone(text) == e164
@@ -95,8 +101,15 @@ def test_service_accepts_indonesian_names() -> None:
 def test_new_application_defaults_and_checks() -> None:
     record = backlog.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
     assert record == {
-        "app_no": "A1", "name": "Budi", "phone": None, "service": "regular", "urgent": None,
-        "applied": TODAY, "travel": date(2024, 6, 30), "destination": None, "note": None,
+        "app_no": "A1",
+        "name": "Budi",
+        "phone": None,
+        "service": "regular",
+        "urgent": None,
+        "applied": TODAY,
+        "travel": date(2024, 6, 30),
+        "destination": None,
+        "note": None,
     }
     with pytest.raises(Invalid, match="^The travel date 26/06/2024 is before the applied date"):
         backlog.new_application("A1", {"name": "Budi", "travel": "2024-06-26"}, TODAY)
@@ -127,10 +140,16 @@ def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
 
 @pytest.mark.parametrize(
     ("status", "action", "after"),
-    [("pending", "claimed", "claimed"), ("claimed", "printed", "printed"),
-     ("claimed", "failed", "pending"), ("printed", "failed", "pending"),
-     ("claimed", "released", "pending"), ("printed", "collected", "collected"),
-     ("pending", "cancelled", "cancelled"), ("printed", "cancelled", "cancelled")],
+    [
+        ("pending", "claimed", "claimed"),
+        ("claimed", "printed", "printed"),
+        ("claimed", "failed", "pending"),
+        ("printed", "failed", "pending"),
+        ("claimed", "released", "pending"),
+        ("printed", "collected", "collected"),
+        ("pending", "cancelled", "cancelled"),
+        ("printed", "cancelled", "cancelled"),
+    ],
 )
 def test_allowed_transitions(status: str, action: str, after: str) -> None:
     assert backlog.check_transition({"app_no": "A1", "status": status}, action) == after
@@ -138,9 +157,16 @@ def test_allowed_transitions(status: str, action: str, after: str) -> None:
 
 @pytest.mark.parametrize(
     ("status", "action"),
-    [("pending", "printed"), ("pending", "failed"), ("pending", "released"),
-     ("claimed", "collected"), ("collected", "cancelled"), ("cancelled", "released"),
-     ("printed", "printed"), ("collected", "failed")],
+    [
+        ("pending", "printed"),
+        ("pending", "failed"),
+        ("pending", "released"),
+        ("claimed", "collected"),
+        ("collected", "cancelled"),
+        ("cancelled", "released"),
+        ("printed", "printed"),
+        ("collected", "failed"),
+    ],
 )
 def test_other_transitions_are_refused(status: str, action: str) -> None:
     with pytest.raises(Refused, match=f"^Application A1 is {status}: "):

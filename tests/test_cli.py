@@ -13,14 +13,34 @@ from passq.cli import app
 
 def test_add_prints_deadline_and_due_and_stores_the_record(passq) -> None:
     result = passq.ok(
-        "add", "3301240627000001", "--name", "Siti Rahayu", "--travel", "01/07/2024",
-        "--destination", "Malaysia", "--phone", "0812-3456-7890", "--applied", "2024-06-25",
+        "add",
+        "3301240627000001",
+        "--name",
+        "Siti Rahayu",
+        "--travel",
+        "01/07/2024",
+        "--destination",
+        "Malaysia",
+        "--phone",
+        "0812-3456-7890",
+        "--applied",
+        "2024-06-25",
     )
     assert result.stdout == (
         "Added 3301240627000001 (regular): deadline 30/06/2024, due 01/07/2024.\n"
     )
-    assert passq.rows("SELECT app_no, name, phone, service, applied, travel, status FROM applications") == [
-        ("3301240627000001", "Siti Rahayu", "+6281234567890", "regular", "2024-06-25", "2024-07-01", "pending")
+    assert passq.rows(
+        "SELECT app_no, name, phone, service, applied, travel, status FROM applications"
+    ) == [
+        (
+            "3301240627000001",
+            "Siti Rahayu",
+            "+6281234567890",
+            "regular",
+            "2024-06-25",
+            "2024-07-01",
+            "pending",
+        )
     ]
     assert passq.rows("SELECT at, operator, action, app_no FROM events") == [
         ("2024-06-27T08:00:00+07:00", "ani", "added", "3301240627000001")
@@ -28,33 +48,59 @@ def test_add_prints_deadline_and_due_and_stores_the_record(passq) -> None:
 
 
 BAD_ADDS = [
-    (["12@", "--name", "X"], 2,
-     "Invalid application number '12@': use up to 40 letters, digits, '-' or '/', "
-     "starting with a letter or digit."),
-    (["A2", "--name", "X", "--travel", "32/06/2024"], 2,
-     "Invalid --travel date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-     "today, tomorrow or +N."),
-    (["A2", "--name", "X", "--applied", "yesterday"], 2,
-     "Invalid --applied date 'yesterday': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-     "today, tomorrow or +N."),
-    (["A2", "--name", "X", "--service", "vip"], 2,
-     "Unknown service 'vip': use regular, express or pmi."),
-    (["A2", "--name", "  "], 2,
-     "The name is empty: give the applicant's name as on the application."),
+    (
+        ["12@", "--name", "X"],
+        2,
+        "Invalid application number '12@': use up to 40 letters, digits, '-' or '/', "
+        "starting with a letter or digit.",
+    ),
+    (
+        ["A2", "--name", "X", "--travel", "32/06/2024"],
+        2,
+        "Invalid --travel date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
+        "today, tomorrow or +N.",
+    ),
+    (
+        ["A2", "--name", "X", "--applied", "yesterday"],
+        2,
+        "Invalid --applied date 'yesterday': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
+        "today, tomorrow or +N.",
+    ),
+    (
+        ["A2", "--name", "X", "--service", "vip"],
+        2,
+        "Unknown service 'vip': use regular, express or pmi.",
+    ),
+    (
+        ["A2", "--name", "  "],
+        2,
+        "The name is empty: give the applicant's name as on the application.",
+    ),
     (["A2", "--name", "x" * 201], 2, "The name has 201 characters: shorten it to at most 200."),
     (["A2"], 2, "The name is missing: give it with --name."),
-    (["A2", "--name", "X", "--phone", "12345"], 2,
-     "Invalid phone number '12345': use an Indonesian number such as 0812-3456-7890 "
-     "or an international one starting with +."),
-    (["A2", "--name", "X", "--applied", "26/06/2024", "--travel", "25/06/2024"], 2,
-     "The travel date 25/06/2024 is before the applied date 26/06/2024: check both."),
-    (["A1", "--name", "Someone Else"], 1,
-     "Application A1 already exists (Pemohon A1, pending): use 'passq edit A1' to change it."),
+    (
+        ["A2", "--name", "X", "--phone", "12345"],
+        2,
+        "Invalid phone number '12345': use an Indonesian number such as 0812-3456-7890 "
+        "or an international one starting with +.",
+    ),
+    (
+        ["A2", "--name", "X", "--applied", "26/06/2024", "--travel", "25/06/2024"],
+        2,
+        "The travel date 25/06/2024 is before the applied date 26/06/2024: check both.",
+    ),
+    (
+        ["A1", "--name", "Someone Else"],
+        1,
+        "Application A1 already exists (Pemohon A1, pending): use 'passq edit A1' to change it.",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("args", "code", "sentence"), BAD_ADDS)
-def test_bad_add_exits_with_one_sentence_and_writes_nothing(passq, add_books, args, code, sentence) -> None:
+def test_bad_add_exits_with_one_sentence_and_writes_nothing(
+    passq, add_books, args, code, sentence
+) -> None:
     add_books(("A1",))
     before = passq.dump()
     result = passq("add", *args)
@@ -77,11 +123,13 @@ def test_edit_changes_fields_and_logs_old_and_new(passq, add_books) -> None:
     assert detail == {"urgent": [None, "berobat"], "travel": ["2024-07-05", "2024-07-01"]}
     nothing = passq("edit", "A1", "--travel", "01/07/2024")
     assert (nothing.exit_code, nothing.stderr) == (
-        2, "Nothing to change: give at least one new value, e.g. --travel 03/07/2024.\n"
+        2,
+        "Nothing to change: give at least one new value, e.g. --travel 03/07/2024.\n",
     )
     unknown = passq("edit", "B9", "--name", "X")
     assert (unknown.exit_code, unknown.stderr) == (
-        1, "No application B9: check the number, or add it with 'passq add'.\n"
+        1,
+        "No application B9: check the number, or add it with 'passq add'.\n",
     )
 
 
@@ -96,8 +144,13 @@ def test_queue_order_is_earliest_deadline_then_applied_then_number(passq, add_bo
     queue = passq.json("list")
     assert [row["app_no"] for row in queue] == ["T1", "T2", "OLD", "N1", "N2"]
     assert queue[0] == {
-        "rank": 1, "app_no": "T1", "name": "Pemohon T1", "service": "regular",
-        "deadline": "2024-06-30", "planned_day": "2024-06-27", "step": "near",
+        "rank": 1,
+        "app_no": "T1",
+        "name": "Pemohon T1",
+        "service": "regular",
+        "deadline": "2024-06-30",
+        "planned_day": "2024-06-27",
+        "step": "near",
     }
 
 
@@ -130,34 +183,67 @@ def test_printed_by_number_batch_except_and_scanner(passq, add_books) -> None:
     scanned = passq.ok("printed", "-", input="A3\n\nA3\n")
     assert scanned.stdout == "Printed 1 book(s): A3.\n"
     assert passq.rows("SELECT app_no, status FROM applications ORDER BY 1") == [
-        ("A1", "printed"), ("A2", "printed"), ("A3", "printed"), ("A4", "claimed")
+        ("A1", "printed"),
+        ("A2", "printed"),
+        ("A3", "printed"),
+        ("A4", "claimed"),
     ]
 
 
 @pytest.mark.parametrize(
     ("args", "code", "sentence"),
     [
-        (["printed", "A1"], 1,
-         "Application A1 is pending: only claimed books can be marked printed; "
-         "claim it with 'passq next-batch'."),
-        (["printed", "B1", "A1"], 1, "Application A1 is pending: only claimed books can be "
-         "marked printed; claim it with 'passq next-batch'."),
+        (
+            ["printed", "A1"],
+            1,
+            "Application A1 is pending: only claimed books can be marked printed; "
+            "claim it with 'passq next-batch'.",
+        ),
+        (
+            ["printed", "B1", "A1"],
+            1,
+            "Application A1 is pending: only claimed books can be "
+            "marked printed; claim it with 'passq next-batch'.",
+        ),
         (["printed", "ZZ"], 1, "No application ZZ: check the number, or add it with 'passq add'."),
         (["printed"], 2, "No application numbers given: name them, or give '-' to read them."),
-        (["printed", "--batch", "9"], 1,
-         "No batch 9: see open batches with 'passq list --status claimed'."),
-        (["printed", "--batch", "1", "--except", "A1"], 2,
-         "A1 is not a claimed book of batch 1: check the --except numbers."),
+        (
+            ["printed", "--batch", "9"],
+            1,
+            "No batch 9: see open batches with 'passq list --status claimed'.",
+        ),
+        (
+            ["printed", "--batch", "1", "--except", "A1"],
+            2,
+            "A1 is not a claimed book of batch 1: check the --except numbers.",
+        ),
         (["printed", "B1", "--except", "B1"], 2, "--except only works with --batch."),
-        (["printed", "B1", "--batch", "1"], 2, "Give either application numbers or --batch, not both."),
-        (["failed", "A1", "--reason", "smudged"], 1,
-         "Application A1 is pending: only claimed or printed books can be marked failed."),
+        (
+            ["printed", "B1", "--batch", "1"],
+            2,
+            "Give either application numbers or --batch, not both.",
+        ),
+        (
+            ["failed", "A1", "--reason", "smudged"],
+            1,
+            "Application A1 is pending: only claimed or printed books can be marked failed.",
+        ),
         (["release", "A1"], 1, "Application A1 is pending: only claimed books can be released."),
-        (["collected", "B1"], 1, "Application B1 is claimed: only printed books can be handed over."),
-        (["list", "--status", "lost"], 2,
-         "Unknown status 'lost': use pending, claimed, printed, collected, cancelled, all."),
-        (["report", "--date", "tomorrow"], 2,
-         "The report date 28/06/2024 is in the future: give today or an earlier day."),
+        (
+            ["collected", "B1"],
+            1,
+            "Application B1 is claimed: only printed books can be handed over.",
+        ),
+        (
+            ["list", "--status", "lost"],
+            2,
+            "Unknown status 'lost': use pending, claimed, printed, collected, cancelled, all.",
+        ),
+        (
+            ["report", "--date", "tomorrow"],
+            2,
+            "The report date 28/06/2024 is in the future: give today or an earlier day.",
+        ),
     ],
 )
 def test_refused_state_changes_write_nothing(passq, add_books, args, code, sentence) -> None:
@@ -179,10 +265,12 @@ def test_cancel_and_collected(passq, add_books) -> None:
     )
     refused = passq("cancel", "A1", "--reason", "late")
     assert (refused.exit_code, refused.stderr) == (
-        1, "Application A1 is collected: collected or cancelled books cannot be cancelled.\n"
+        1,
+        "Application A1 is collected: collected or cancelled books cannot be cancelled.\n",
     )
     assert passq.rows("SELECT app_no, status FROM applications ORDER BY 1") == [
-        ("A1", "collected"), ("A2", "cancelled")
+        ("A1", "collected"),
+        ("A2", "cancelled"),
     ]
 
 
@@ -197,7 +285,9 @@ def test_an_overtime_day(passq, add_books) -> None:
     assert first_books[0] == "T01"
     assert not set(first_books) & set(second_books)
     passq.ok("printed", "--batch", "1", operator="ani", now="2024-06-27T10:00")
-    passq.ok("failed", first_books[1], "--reason", "ink smear", operator="ani", now="2024-06-27T10:05")
+    passq.ok(
+        "failed", first_books[1], "--reason", "ink smear", operator="ani", now="2024-06-27T10:05"
+    )
     passq.ok("printed", *second_books[:3], operator="budi", now="2024-06-27T11:00")
     passq.ok("release", second_books[3], operator="budi", now="2024-06-27T11:05")
     passq.ok("next-batch", "--size", "2", operator="ani", now="2024-06-27T15:00")  # left open
@@ -218,7 +308,12 @@ def test_an_overtime_day(passq, add_books) -> None:
         "oldest_pending_applied": "2024-06-26",
     }
     assert report["open_batches"] == [
-        {"batch_id": 3, "operator": "ani", "claimed_at": "2024-06-27T15:00:00+07:00", "still_claimed": 2}
+        {
+            "batch_id": 3,
+            "operator": "ani",
+            "claimed_at": "2024-06-27T15:00:00+07:00",
+            "still_claimed": 2,
+        }
     ]
     human = passq.ok("report", now="2024-06-27T19:00")
     assert "Printed" in human.stdout and "7 (pmi 1, regular 6)" in human.stdout
@@ -249,7 +344,9 @@ def test_list_other_statuses(passq, add_books) -> None:
     claimed = passq.json("list", "--status", "claimed")
     assert [(r["app_no"], r["batch_id"]) for r in claimed] == [("A1", 1)]
     assert len(passq.json("list", "--status", "all")) == 2
-    assert passq.ok("list", "--status", "printed").stdout == "No applications with status printed.\n"
+    assert (
+        passq.ok("list", "--status", "printed").stdout == "No applications with status printed.\n"
+    )
 
 
 def test_demo_fills_its_own_database_only(passq, tmp_path) -> None:
@@ -260,7 +357,8 @@ def test_demo_fills_its_own_database_only(passq, tmp_path) -> None:
     assert not passq.db.exists()
     again = passq("demo", "--db", str(demo_db))
     assert (again.exit_code, again.stderr) == (
-        1, f"{demo_db} already holds data: give an empty or new file with --db.\n"
+        1,
+        f"{demo_db} already holds data: give an empty or new file with --db.\n",
     )
 
 

@@ -88,7 +88,12 @@ def test_add_stores_the_record_and_its_event(conn) -> None:
     assert record["travel"] == date(2024, 6, 30)
     assert record["phone"] == "+6281234567890"
     assert store.history(conn, "A1")[0] | {"id": 0} == {
-        "id": 0, "at": AT, "operator": "ani", "action": "added", "batch_id": None, "detail": {}
+        "id": 0,
+        "at": AT,
+        "operator": "ani",
+        "action": "added",
+        "batch_id": None,
+        "detail": {},
     }
     with pytest.raises(Refused, match=r"^Application A1 already exists \(Pemohon A1, pending\)"):
         store.add(conn, book("A1"), AT, "ani")
@@ -108,7 +113,10 @@ def test_transition_is_all_or_nothing(conn) -> None:
     store.transition(conn, ["A1"], "failed", AT, "ani", "smudged")
     record = store.get(conn, "A1")
     assert (record["status"], record["failures"], record["batch_id"], record["printed_at"]) == (
-        "pending", 1, None, None
+        "pending",
+        1,
+        None,
+        None,
     )
     assert store.history(conn, "A1")[-1]["detail"] == {"from": "printed", "reason": "smudged"}
     assert batch_id == 1
@@ -119,7 +127,12 @@ def test_claim_takes_what_the_chooser_picks_in_one_batch(conn) -> None:
         store.add(conn, book(app_no), AT, "ani")
     batch_id, claimed = store.claim(conn, lambda queue: ["A3", "A1"], AT, "budi")
     assert [r["app_no"] for r in claimed] == ["A3", "A1"]
-    assert store.batch(conn, batch_id) == {"id": batch_id, "operator": "budi", "claimed_at": AT, "size": 2}
+    assert store.batch(conn, batch_id) == {
+        "id": batch_id,
+        "operator": "budi",
+        "claimed_at": AT,
+        "size": 2,
+    }
     assert {r["app_no"] for r in store.batch_books(conn, batch_id)} == {"A1", "A3"}
     assert [r["app_no"] for r in store.pending(conn)] == ["A2"]
     assert store.claim(conn, lambda queue: [], AT, "budi") == (None, [])
@@ -146,7 +159,12 @@ def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
     pending, batches = store.state_at_end_of(conn, date(2024, 6, 26), TODAY)
     assert [r["app_no"] for r in pending] == ["A3"]
     assert batches == [
-        {"batch_id": 1, "operator": "ani", "claimed_at": "2024-06-26T09:00:00+07:00", "still_claimed": 1}
+        {
+            "batch_id": 1,
+            "operator": "ani",
+            "claimed_at": "2024-06-26T09:00:00+07:00",
+            "still_claimed": 1,
+        }
     ]
     pending_now, batches_now = store.state_at_end_of(conn, TODAY, TODAY)
     assert pending_now == [] and [b["batch_id"] for b in batches_now] == [2]
