@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from passq import __version__, backlog, render, store
+from passq.calendar import PrintCalendar, official_holidays
 from passq.errors import Invalid, PassqError, Refused
 from passq.i18n import _
 
@@ -60,6 +61,7 @@ class Session:
         self._conn = None
         self._settings: dict | None = None
         self._now: datetime | None = None
+        self._calendar: PrintCalendar | None = None
 
     @property
     def conn(self):
@@ -104,19 +106,33 @@ class Session:
         """The current moment as stored: ISO 8601 with the office's offset."""
         return self.now.isoformat(timespec="seconds")
 
-    def plan(self) -> tuple[dict[str, dict], list[backlog.Placement]]:
-        """The pending books by number and the queue rule's placement of each."""
-        records = store.pending(self.conn)
-        capacity = backlog.weekday_capacity(self.settings["capacity"])
-        placements = backlog.plan_queue(
+    @property
+    def calendar(self) -> PrintCalendar:
+        """Print days and capacities: Indonesian holidays (cached) and the office's overrides."""
+        if self._calendar is None:
+            self._calendar = PrintCalendar(
+                self.settings["capacity"],
+                store.overrides(self.conn),
+                store.holiday_loader(self.conn, official_holidays, self.stamp),
+            )
+        return self._calendar
+
+    def placements(self, records: list[dict]) -> list[backlog.Placement]:
+        """The queue rule over `records` (the pending books) as of now."""
+        return backlog.plan_queue(
             records,
             self.today,
-            capacity,
+            self.calendar.capacity,
             used_today=store.used_today(self.conn, self.today),
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],
+            add_working_days=self.calendar.add_working_days,
         )
-        return {record["app_no"]: record for record in records}, placements
+
+    def plan(self) -> tuple[dict[str, dict], list[backlog.Placement]]:
+        """The pending books by number and the queue rule's placement of each."""
+        records = store.pending(self.conn)
+        return {record["app_no"]: record for record in records}, self.placements(records)
 
 
 def session(ctx: typer.Context) -> Session:
@@ -207,7 +223,7 @@ def _fields(**raw: str | None) -> dict[str, str | None]:
 
 def _dates_line(record: dict, s: Session) -> str:
     book_deadline = backlog.deadline(record, s.settings["pickup_days"])
-    book_due = backlog.due(record, backlog.add_weekdays)
+    book_due = backlog.due(record, s.calendar.add_working_days)
     return _("deadline {deadline}, due {due}").format(
         deadline=backlog.show_date(book_deadline) if book_deadline else _("none (no travel date)"),
         due=backlog.show_date(book_due),
@@ -404,14 +420,7 @@ def next_batch(
         chosen: list[dict] = []
 
         def choose(queue: list[dict]) -> list[str]:
-            placements = backlog.plan_queue(
-                queue,
-                s.today,
-                backlog.weekday_capacity(s.settings["capacity"]),
-                used_today=store.used_today(s.conn, s.today),
-                pickup_days=s.settings["pickup_days"],
-                horizon_days=s.settings["horizon_days"],
-            )[:size]
+            placements = s.placements(queue)[:size]
             by_no = {record["app_no"]: record for record in queue}
             chosen.extend(_queue_row(p, by_no[p.app_no]) for p in placements)
             return [p.app_no for p in placements]
@@ -674,3 +683,105 @@ def demo(
     render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
     ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
     ctx.invoke(report, ctx=ctx, day=None, as_json=False)
+
+
+# --- The print calendar and the office's settings ------------------------------------------
+
+calendar_app = typer.Typer(
+    cls=PassqGroup, no_args_is_help=True, help=_("Print days: holidays, closures, extra shifts.")
+)
+app.add_typer(calendar_app, name="calendar")
+OverrideReason = Annotated[str, typer.Option("--reason", help=_("Why (shown in 'calendar show')."))]
+
+
+@calendar_app.command("off")
+def calendar_off(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help=_("The day to close."), metavar="DATE")],
+    reason: OverrideReason = "",
+) -> None:
+    """Close a day: nothing is planned on it (a system outage, a local holiday)."""
+    s = session(ctx)
+    closed = backlog.parse_date(day, s.today, "date")
+    store.set_override(s.conn, closed, 0, backlog.check_text(reason, "reason"), s.stamp, s.operator)
+    render.line(
+        _("{day} is closed: nothing will be planned on it.").format(day=backlog.show_date(closed))
+    )
+
+
+@calendar_app.command("on")
+def calendar_on(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help=_("The day to open."), metavar="DATE")],
+    capacity: Annotated[
+        int, typer.Option("--capacity", min=1, max=100_000, help=_("Books that day."))
+    ],
+    reason: OverrideReason = "",
+) -> None:
+    """Open a day with a capacity (a Saturday overtime shift, a day with more printers)."""
+    s = session(ctx)
+    opened = backlog.parse_date(day, s.today, "date")
+    store.set_override(
+        s.conn, opened, capacity, backlog.check_text(reason, "reason"), s.stamp, s.operator
+    )
+    render.line(
+        _("{day} is a print day for {capacity} books.").format(
+            day=backlog.show_date(opened), capacity=capacity
+        )
+    )
+
+
+@calendar_app.command("show")
+def calendar_show(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help=_("First day [default: today]."), metavar="DATE")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help=_("How many days."))] = 14,
+    as_json: AsJson = False,
+) -> None:
+    """List each day with its capacity and why."""
+    s = session(ctx)
+    first = backlog.parse_date(start, s.today, "--from date") if start else s.today
+    listed = s.calendar.days(first, days)
+    if as_json:
+        render.emit_json(
+            [{"date": d.date, "capacity": d.capacity, "reason": d.reason} for d in listed]
+        )
+        return
+    render.table(
+        (_("Day"), _("Capacity"), _("Why")),
+        ((d.date.strftime("%a %d/%m/%Y"), d.capacity, d.reason) for d in listed),
+    )
+
+
+config_app = typer.Typer(cls=PassqGroup, no_args_is_help=True, help=_("The office's settings."))
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Show every setting (shared by every desk using this database)."""
+    settings = session(ctx).settings
+    if as_json:
+        render.emit_json(settings)
+        return
+    render.table((_("Setting"), _("Value")), settings.items())
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=_("capacity, pickup_days, horizon_days, office or timezone."), metavar="KEY"
+        ),
+    ],
+    value: Annotated[str, typer.Argument(help=_("The new value."), metavar="VALUE")],
+) -> None:
+    """Change a setting: capacity, pickup_days, horizon_days, office, timezone."""
+    s = session(ctx)
+    stored = backlog.check_setting(key, value)
+    store.set_setting(s.conn, key, stored, s.stamp, s.operator)
+    render.line(_("{key} is now {value}.").format(key=key, value=stored))

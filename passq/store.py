@@ -77,7 +77,15 @@ def m001_initial(db) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable, ...] = (m001_initial,)
+def m002_holiday_cache(db) -> None:
+    """Official holidays cached per year: computing them costs ~130 ms a command."""
+    db.execute("CREATE TABLE holiday_years (year INTEGER PRIMARY KEY, cached_at TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE holidays (date TEXT PRIMARY KEY, year INTEGER NOT NULL, name TEXT NOT NULL)"
+    )
+
+
+MIGRATIONS: tuple[Callable, ...] = (m001_initial, m002_holiday_cache)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -284,14 +292,83 @@ def settings(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM settings").fetchall())
 
 
-def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """Store one setting."""
+def set_setting(conn: sqlite3.Connection, key: str, value: str, at: str, operator: str) -> None:
+    """Store one setting, logging old and new values."""
     with transaction(conn):
+        old = settings(conn).get(key)
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+        _log(conn, at, operator, "config", None, detail={key: [old, value]})
+
+
+# --- The print calendar: office overrides and the holiday cache ----------------------------
+
+
+def overrides(conn: sqlite3.Connection) -> dict[date, tuple[int, str]]:
+    """The office's calendar overrides: date -> (capacity, note)."""
+    return {
+        date.fromisoformat(day): (capacity, note or "")
+        for day, capacity, note in conn.execute("SELECT date, capacity, note FROM calendar")
+    }
+
+
+def set_override(
+    conn: sqlite3.Connection, day: date, capacity: int, note: str, at: str, operator: str
+) -> None:
+    """Declare `day` open with `capacity` books (0 closes it), logged."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO calendar (date, capacity, note) VALUES (?, ?, ?) ON CONFLICT (date) "
+            "DO UPDATE SET capacity = excluded.capacity, note = excluded.note",
+            (day.isoformat(), capacity, note or None),
+        )
+        _log(
+            conn,
+            at,
+            operator,
+            "calendar",
+            None,
+            detail={"date": day, "capacity": capacity, "note": note},
+        )
+
+
+def holiday_loader(
+    conn: sqlite3.Connection, compute: Callable[[int], Mapping[date, str]], at: str
+) -> Callable[[int], dict[date, str]]:
+    """A per-year holiday loader that reads the cache and fills it from `compute` when missing."""
+
+    def load(year: int) -> dict[date, str]:
+        cached = conn.execute("SELECT 1 FROM holiday_years WHERE year = ?", (year,)).fetchone()
+        if cached is None:
+            found = compute(year)
+            # The loader may run inside the claim's transaction: join it rather than nest.
+            with _joined_transaction(conn):
+                conn.execute(
+                    "INSERT OR IGNORE INTO holiday_years (year, cached_at) VALUES (?, ?)",
+                    (year, at),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO holidays (date, year, name) VALUES (?, ?, ?)",
+                    [(day.isoformat(), year, name) for day, name in found.items()],
+                )
+        return {
+            date.fromisoformat(day): name
+            for day, name in conn.execute("SELECT date, name FROM holidays WHERE year = ?", (year,))
+        }
+
+    return load
+
+
+@contextmanager
+def _joined_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    if conn.in_transaction:
+        yield
+    else:
+        with transaction(conn):
+            yield
 
 
 # --- Writing: every change and its event row commit together --------------------------------
