@@ -48,6 +48,43 @@ def typed_settings(stored: Mapping[str, str]) -> dict:
     return settings
 
 
+SETTING_RANGES = {"capacity": (0, 100_000), "pickup_days": (0, 30), "horizon_days": (0, 60)}
+
+
+def check_setting(key: str, value: str) -> str:
+    """A setting's value checked and normalised for storing; Invalid names the allowed ones."""
+    if key not in DEFAULT_SETTINGS:
+        raise Invalid(
+            _("Unknown setting '{key}': use {keys}.").format(
+                key=key, keys=", ".join(DEFAULT_SETTINGS)
+            )
+        )
+    value = value.strip()
+    if key in SETTING_RANGES:
+        low, high = SETTING_RANGES[key]
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise Invalid(
+                _("Invalid {key} '{value}': use a whole number from {low} to {high}.").format(
+                    key=key, value=value, low=low, high=high
+                )
+            )
+        return str(int(value))
+    if key == "timezone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Invalid(
+                _(
+                    "Unknown time zone '{value}': use an IANA name such as Asia/Jakarta, "
+                    "Asia/Makassar or Asia/Jayapura."
+                ).format(value=value)
+            ) from None
+        return value
+    return check_text(value, key, MAX_NAME)
+
+
 # Editable fields, in the order they are shown and exported.
 FIELDS = ("name", "phone", "service", "urgent", "applied", "travel", "destination", "note")
 
@@ -804,6 +841,11 @@ class DayReport:
     pending_end: int
     travel_within_7_days: int
     oldest_pending_applied: date | None
+    # From the plan made at day end (the day's capacity counted as used):
+    will_miss: int
+    capacity_needed: int
+    clears_on: date | None
+    due_broken: int
 
 
 def day_report(
@@ -811,8 +853,10 @@ def day_report(
     events: Sequence[Mapping],
     open_batches: Sequence[Mapping],
     pending: Sequence[Mapping],
+    plan: PlanSummary,
 ) -> DayReport:
-    """Figures for `day` from its events, the batches open at its end and the books pending then."""
+    """Figures for `day` from its events, the batches open at its end, the books pending then
+    and the plan made from them."""
     actions = Counter(event["action"] for event in events)
     printed = [event for event in events if event["action"] == "printed"]
     week_end = day + timedelta(days=7)
@@ -832,4 +876,8 @@ def day_report(
             1 for r in pending if r["travel"] is not None and day <= r["travel"] <= week_end
         ),
         oldest_pending_applied=min((r["applied"] for r in pending), default=None),
+        will_miss=len(plan.will_miss),
+        capacity_needed=plan.capacity_needed,
+        clears_on=plan.clears_on,
+        due_broken=plan.overdue,
     )

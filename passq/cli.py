@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -117,16 +118,34 @@ class Session:
             )
         return self._calendar
 
-    def placements(self, records: list[dict]) -> list[backlog.Placement]:
-        """The queue rule over `records` (the pending books) as of now."""
+    def placements(
+        self, records: list[dict], today: date | None = None, used: int | None = None
+    ) -> list[backlog.Placement]:
+        """The queue rule over `records` (pending books), as of `today` with `used` capacity."""
+        if today is None:
+            today = self.today
+        if used is None:
+            used = store.used_today(self.conn, today)
         return backlog.plan_queue(
             records,
-            self.today,
+            today,
             self.calendar.capacity,
-            used_today=store.used_today(self.conn, self.today),
+            used_today=used,
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],
             add_working_days=self.calendar.add_working_days,
+        )
+
+    def summary(
+        self, placements: list[backlog.Placement], today: date, used: int
+    ) -> backlog.PlanSummary:
+        """The plan's figures: who will miss, when it clears, the capacity needed."""
+        return backlog.plan_summary(
+            placements,
+            today,
+            self.calendar.capacity,
+            used,
+            default_capacity=self.settings["capacity"],
         )
 
     def plan(self) -> tuple[dict[str, dict], list[backlog.Placement]]:
@@ -307,13 +326,16 @@ def show(
         placement = next(p for p in placements if p.app_no == record["app_no"])
     events = store.history(s.conn, record["app_no"])
     if as_json:
-        render.emit_json({"application": record, "placement": placement, "history": events})
+        why = _explain(s, placement, record) if placement else None
+        render.emit_json(
+            {"application": record, "placement": placement, "why": why, "history": events}
+        )
         return
     render.line(f"{record['app_no']}  {record['name']}  ({record['service']}, {record['status']})")
     for label, value in (
         (_("Phone"), record["phone"]),
         (_("Applied"), backlog.show_date(record["applied"])),
-        (_("Travel"), backlog.show_date(record["travel"])),
+        (_("Travel"), record["travel"] and backlog.show_date(record["travel"])),
         (_("Destination"), record["destination"]),
         (_("Urgent"), record["urgent"]),
         (_("Note"), record["note"]),
@@ -326,12 +348,11 @@ def show(
     if placement is not None:
         render.line(
             "  "
-            + _("Queue: number {rank}, planned {day} (step {step}).").format(
-                rank=placement.rank,
-                day=backlog.show_day(placement.planned_day),
-                step=placement.step,
+            + _("Queue: number {rank}, planned {day}.").format(
+                rank=placement.rank, day=backlog.show_day(placement.planned_day)
             )
         )
+        render.line("  " + _explain(s, placement, record))
     render.table(
         (_("When"), _("Who"), _("What"), _("Batch"), _("Detail")),
         (
@@ -339,6 +360,17 @@ def show(
             for e in events
         ),
         title=_("History"),
+    )
+
+
+def _explain(s: Session, placement: backlog.Placement, record: dict) -> str:
+    return backlog.explain(
+        placement,
+        record,
+        placement.rank - 1,
+        today=s.today,
+        capacity=s.calendar.capacity,
+        horizon_days=s.settings["horizon_days"],
     )
 
 
@@ -603,8 +635,16 @@ def report(
             )
         )
     pending_end, open_batches = store.state_at_end_of(s.conn, report_day, s.today)
+    # The day-end picture: that day's capacity counts as used, so yesterday's report reads the
+    # same today as it did last night.
+    day_capacity = s.calendar.capacity(report_day)
+    placements = s.placements(pending_end, report_day, day_capacity)
     figures = backlog.day_report(
-        report_day, store.day_events(s.conn, report_day), open_batches, pending_end
+        report_day,
+        store.day_events(s.conn, report_day),
+        open_batches,
+        pending_end,
+        s.summary(placements, report_day, day_capacity),
     )
     if as_json:
         render.emit_json(figures)
@@ -633,6 +673,10 @@ def _render_report(r: backlog.DayReport, office: str) -> None:
             (_("Pending at day end"), r.pending_end),
             (_("Pending, travelling within 7 days"), r.travel_within_7_days),
             (_("Oldest pending applied"), backlog.show_date(r.oldest_pending_applied)),
+            (_("Due date already broken"), r.due_broken),
+            (_("Will miss their travel date"), r.will_miss),
+            (_("Capacity needed per print day"), r.capacity_needed),
+            (_("Backlog clears on"), backlog.show_date(r.clears_on)),
         ),
     )
     for batch in r.open_batches:
@@ -678,7 +722,12 @@ def demo(
         raise Refused(
             _("{path} already holds data: give an empty or new file with --db.").format(path=target)
         )
-    count = store.add_many(s.conn, sample.applications(size, s.today), s.stamp, s.operator)
+    count = store.add_many(
+        s.conn,
+        sample.applications(size, s.today, is_working_day=s.calendar.is_working_day),
+        s.stamp,
+        s.operator,
+    )
     render.line(_("Demo database {path}: {n} pending books.").format(path=target, n=count))
     render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
     ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
@@ -785,3 +834,151 @@ def config_set(
     stored = backlog.check_setting(key, value)
     store.set_setting(s.conn, key, stored, s.stamp, s.operator)
     render.line(_("{key} is now {value}.").format(key=key, value=stored))
+
+
+# --- The schedule --------------------------------------------------------------------------
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, help=_("Print days to show."))] = 10,
+    names: Annotated[
+        bool, typer.Option("--names", help=_("Show applicants' names, not only numbers."))
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The schedule: per print day who is planned, who will miss, the capacity needed."""
+    s = session(ctx)
+    records, placements = s.plan()
+    used = store.used_today(s.conn, s.today)
+    summary = s.summary(placements, s.today, used)
+    by_day: dict[date | None, list[backlog.Placement]] = {}
+    for placement in placements:
+        by_day.setdefault(placement.planned_day, []).append(placement)
+    if as_json:
+        render.emit_json(_plan_json(s, placements, summary, by_day))
+        return
+    _render_plan(s, records, placements, summary, by_day, days, names)
+
+
+def _plan_json(s: Session, placements, summary, by_day) -> dict:
+    return {
+        "today": s.today,
+        "capacity": s.settings["capacity"],
+        "days": [
+            {
+                "date": day,
+                "capacity": s.calendar.capacity(day),
+                "planned": [p.app_no for p in planned],
+            }
+            for day, planned in by_day.items()
+            if day is not None
+        ],
+        "will_miss": [
+            {"app_no": p.app_no, "deadline": p.deadline, "planned_day": p.planned_day}
+            for p in summary.will_miss
+        ],
+        "clears_on": summary.clears_on,
+        "capacity_needed": summary.capacity_needed,
+        "extra_per_day": summary.extra_per_day,
+        "extra_days": summary.extra_days,
+        "due_broken": summary.overdue,
+        "items": [
+            {
+                "rank": p.rank,
+                "app_no": p.app_no,
+                "planned_day": p.planned_day,
+                "step": p.step,
+                "deadline": p.deadline,
+                "due": p.due,
+                "on_time": p.on_time,
+            }
+            for p in placements
+        ],
+    }
+
+
+def _render_plan(s: Session, records, placements, summary, by_day, days: int, names: bool) -> None:
+    office = s.settings["office"]
+    render.line(
+        _("Plan for {day}{office}: {n} books pending, {capacity} a print day.").format(
+            day=s.today.strftime("%a %d/%m/%Y"),
+            office=f" — {office}" if office else "",
+            n=len(placements),
+            capacity=s.settings["capacity"],
+        )
+    )
+    if not placements:
+        return
+    render.line(
+        _("The backlog clears on {day}.").format(day=backlog.show_date(summary.clears_on))
+        if summary.clears_on
+        else _(
+            "The calendar has no print days for {n} books: open days with 'passq calendar on'."
+        ).format(n=summary.unplanned)
+    )
+    render.line(
+        _("{n} will miss their travel date; {broken} are past their due date.").format(
+            n=len(summary.will_miss), broken=summary.overdue
+        )
+    )
+    if summary.extra_per_day:
+        render.line(
+            _(
+                "To save everyone with a deadline from today on: {needed} books a print day, "
+                "that is {extra} extra a day for {days} print days (until {until})."
+            ).format(
+                needed=summary.capacity_needed,
+                extra=summary.extra_per_day,
+                days=summary.extra_days,
+                until=backlog.show_date(summary.extra_until),
+            )
+        )
+    else:
+        render.line(_("Current capacity is enough for every deadline that can still be met."))
+    rows = []
+    for day, planned in list(by_day.items())[:days]:
+        steps = Counter(p.step for p in planned)
+        first = ", ".join(records[p.app_no]["name"] if names else p.app_no for p in planned[:3])
+        rows.append(
+            (
+                day.strftime("%a %d/%m") if day else _("no day"),
+                len(planned),
+                steps["must"],
+                steps["near"],
+                steps["missed"],
+                steps["queue"],
+                first + (" …" if len(planned) > 3 else ""),
+            )
+        )
+    render.table(
+        (_("Day"), _("Books"), _("Must"), _("Near"), _("Missed"), _("Queue"), _("First")),
+        rows,
+        title=_("Per print day"),
+    )
+    if summary.will_miss:
+        render.table(
+            (
+                _("App no"),
+                _("Name") if names else _("Service"),
+                _("Deadline"),
+                _("Planned"),
+                _("Late"),
+            ),
+            (
+                (
+                    p.app_no,
+                    records[p.app_no]["name"] if names else records[p.app_no]["service"],
+                    p.deadline,
+                    p.planned_day,
+                    _("{n} d").format(n=(p.planned_day - p.deadline).days)
+                    if p.planned_day
+                    else "-",
+                )
+                for p in summary.will_miss[:20]
+            ),
+            title=_("Will miss (first {n} of {total})").format(
+                n=min(20, len(summary.will_miss)), total=len(summary.will_miss)
+            ),
+        )

@@ -6,7 +6,7 @@ Every name is made up from common Indonesian given names and family names.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 GIVEN = (
@@ -40,13 +40,18 @@ MOBILE_PREFIXES = (811, 812, 813, 821, 822, 852, 853, 857, 858, 877, 878, 895, 8
 OFFICE_CODE = "3301"  # Cilacap's regency code, the prefix of the demo's 16-digit numbers
 
 
-def applications(size: int, today: date, seed: int = 2024) -> Iterator[dict]:
+def applications(
+    size: int,
+    today: date,
+    seed: int = 2024,
+    is_working_day: Callable[[date], bool] = lambda day: day.weekday() < 5,
+) -> Iterator[dict]:
     """`size` made-up pending applications as `backlog.new_application` returns them."""
     rng = random.Random(seed)
     destinations, weights = zip(*DESTINATIONS, strict=True)
     workdays = [
-        today - timedelta(days=n) for n in range(14) if (today - timedelta(days=n)).weekday() < 5
-    ]
+        day for day in (today - timedelta(days=n) for n in range(14)) if is_working_day(day)
+    ] or [today]
     next_monday = today + timedelta(days=7 - today.weekday())
     for serial in range(1, size + 1):
         applied = rng.choice(workdays)

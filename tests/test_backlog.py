@@ -191,10 +191,27 @@ def test_day_report_counts_from_events() -> None:
         {"travel": date(2024, 7, 5), "applied": date(2024, 6, 18)},
         {"travel": None, "applied": date(2024, 6, 25)},
     ]
-    report = backlog.day_report(TODAY, events, [], pending)
+    plan = backlog.PlanSummary(
+        will_miss=[],
+        clears_on=date(2024, 6, 28),
+        unplanned=0,
+        overdue=2,
+        capacity_needed=3,
+        needed_by=date(2024, 7, 3),
+        extra_per_day=0,
+        extra_days=0,
+        extra_until=None,
+    )
+    report = backlog.day_report(TODAY, events, [], pending, plan)
     assert report.printed == 3
     assert report.printed_by_service == {"regular": 2, "express": 1}
     assert report.printed_by_operator == {"ani": 2, "budi": 1}
     assert (report.failed, report.new_applications, report.pending_end) == (1, 1, 3)
     assert report.travel_within_7_days == 1
     assert report.oldest_pending_applied == date(2024, 6, 18)
+    assert (report.will_miss, report.capacity_needed, report.clears_on, report.due_broken) == (
+        0,
+        3,
+        date(2024, 6, 28),
+        2,
+    )

@@ -306,6 +306,10 @@ def test_an_overtime_day(passq, add_books) -> None:
         "pending_end": 3,
         "travel_within_7_days": 0,
         "oldest_pending_applied": "2024-06-26",
+        "will_miss": 0,
+        "capacity_needed": 0,
+        "clears_on": "2024-06-28",
+        "due_broken": 0,
     }
     assert report["open_batches"] == [
         {
