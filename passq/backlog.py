@@ -336,6 +336,21 @@ def check_transition(record: Mapping, action: str) -> str:
     return status_after
 
 
+def transition_columns(record: Mapping, action: str, status_after: str, at: str) -> dict:
+    """The columns `action` changes on `record`'s row (status, batch, timestamps, failures)."""
+    columns: dict = {"status": status_after, "updated_at": at}
+    if action == "printed":
+        columns["printed_at"] = at
+    elif action == "collected":
+        columns["collected_at"] = at
+    if status_after == "pending":
+        columns["batch_id"] = None
+        columns["printed_at"] = None
+    if action == "failed":
+        columns["failures"] = record["failures"] + 1
+    return columns
+
+
 def unique(app_nos: Iterable[str]) -> list[str]:
     """Checked application numbers, first occurrence kept (a scanner may read a book twice)."""
     return list(dict.fromkeys(check_app_no(app_no) for app_no in app_nos if app_no.strip()))

@@ -85,7 +85,21 @@ def m002_holiday_cache(db) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable, ...] = (m001_initial, m002_holiday_cache)
+def m003_event_status_and_command(db) -> None:
+    """Events record the status they leave a book in and the command they belong to (undo)."""
+    db.execute("ALTER TABLE events ADD COLUMN command_id INTEGER")
+    db.execute("ALTER TABLE events ADD COLUMN status TEXT")
+    db.execute("UPDATE events SET command_id = id")
+    cases = " ".join(f"WHEN '{a}' THEN '{s}'" for a, s in backlog.STATUS_AFTER.items())
+    db.execute(f"UPDATE events SET status = CASE action {cases} END WHERE app_no IS NOT NULL")
+    db.execute("CREATE INDEX events_command ON events (operator, command_id)")
+
+
+MIGRATIONS: tuple[Callable, ...] = (
+    m001_initial,
+    m002_holiday_cache,
+    m003_event_status_and_command,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -294,14 +308,21 @@ def settings(conn: sqlite3.Connection) -> dict[str, str]:
 
 def set_setting(conn: sqlite3.Connection, key: str, value: str, at: str, operator: str) -> None:
     """Store one setting, logging old and new values."""
-    with transaction(conn):
+    with command(conn, at, operator) as log:
         old = settings(conn).get(key)
+        _put_setting(conn, key, value)
+        log("config", detail={key: [old, value]})
+
+
+def _put_setting(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    else:
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-        _log(conn, at, operator, "config", None, detail={key: [old, value]})
 
 
 # --- The print calendar: office overrides and the holiday cache ----------------------------
@@ -318,20 +339,21 @@ def overrides(conn: sqlite3.Connection) -> dict[date, tuple[int, str]]:
 def set_override(
     conn: sqlite3.Connection, day: date, capacity: int, note: str, at: str, operator: str
 ) -> None:
-    """Declare `day` open with `capacity` books (0 closes it), logged."""
-    with transaction(conn):
+    """Declare `day` open with `capacity` books (0 closes it), logged with what it replaced."""
+    with command(conn, at, operator) as log:
+        before = overrides(conn).get(day)
+        _put_override(conn, day.isoformat(), (capacity, note))
+        log("calendar", detail={"date": day, "capacity": capacity, "note": note, "before": before})
+
+
+def _put_override(conn: sqlite3.Connection, day: str, override: Sequence | None) -> None:
+    if override is None:
+        conn.execute("DELETE FROM calendar WHERE date = ?", (day,))
+    else:
         conn.execute(
             "INSERT INTO calendar (date, capacity, note) VALUES (?, ?, ?) ON CONFLICT (date) "
             "DO UPDATE SET capacity = excluded.capacity, note = excluded.note",
-            (day.isoformat(), capacity, note or None),
-        )
-        _log(
-            conn,
-            at,
-            operator,
-            "calendar",
-            None,
-            detail={"date": day, "capacity": capacity, "note": note},
+            (day, override[0], override[1] or None),
         )
 
 
@@ -374,27 +396,45 @@ def _joined_transaction(conn: sqlite3.Connection) -> Iterator[None]:
 # --- Writing: every change and its event row commit together --------------------------------
 
 
-def _log(
-    conn: sqlite3.Connection,
-    at: str,
-    operator: str,
-    action: str,
-    app_no: str | None,
-    batch_id: int | None = None,
-    detail: Mapping | None = None,
-) -> None:
-    conn.execute(
-        "INSERT INTO events (at, operator, action, app_no, batch_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            at,
-            operator,
-            action,
-            app_no,
-            batch_id,
-            json.dumps(detail, default=str) if detail else None,
-        ),
-    )
+class Log:
+    """Writes the event rows of one command; all share its command id (what `undo` reverses)."""
+
+    def __init__(self, conn: sqlite3.Connection, at: str, operator: str) -> None:
+        self.conn, self.at, self.operator = conn, at, operator
+        self.command_id = conn.execute(
+            "SELECT coalesce(max(command_id), 0) + 1 FROM events"
+        ).fetchone()[0]
+
+    def __call__(
+        self,
+        action: str,
+        app_no: str | None = None,
+        batch_id: int | None = None,
+        detail: Mapping | None = None,
+        status: str | None = None,
+    ) -> None:
+        """Append one event; `status` is the status it leaves the book in (None: unchanged)."""
+        self.conn.execute(
+            "INSERT INTO events (at, operator, action, app_no, batch_id, detail, status, "
+            "command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.at,
+                self.operator,
+                action,
+                app_no,
+                batch_id,
+                json.dumps(detail, default=str) if detail else None,
+                status,
+                self.command_id,
+            ),
+        )
+
+
+@contextmanager
+def command(conn: sqlite3.Connection, at: str, operator: str) -> Iterator[Log]:
+    """One command's write transaction, with the log its event rows go through."""
+    with transaction(conn):
+        yield Log(conn, at, operator)
 
 
 def _sql_value(value):
@@ -403,7 +443,7 @@ def _sql_value(value):
 
 def add(conn: sqlite3.Connection, record: Mapping, at: str, operator: str) -> None:
     """Insert one new pending application; Refused if the number exists."""
-    with transaction(conn):
+    with command(conn, at, operator) as log:
         existing = get(conn, record["app_no"])
         if existing is not None:
             raise Refused(
@@ -415,7 +455,7 @@ def add(conn: sqlite3.Connection, record: Mapping, at: str, operator: str) -> No
                 )
             )
         _insert(conn, record, at)
-        _log(conn, at, operator, "added", record["app_no"])
+        log("added", record["app_no"], status="pending")
 
 
 def _insert(conn: sqlite3.Connection, record: Mapping, at: str) -> None:
@@ -429,15 +469,22 @@ def _insert(conn: sqlite3.Connection, record: Mapping, at: str) -> None:
 
 def edit(conn: sqlite3.Connection, app_no: str, changes: Mapping, at: str, operator: str) -> None:
     """Change fields of one application, logging old and new values."""
-    with transaction(conn):
-        current = require(conn, app_no)
-        assignments = ", ".join(f"{field} = ?" for field in changes)
-        conn.execute(
-            f"UPDATE applications SET {assignments}, updated_at = ? WHERE app_no = ?",
-            [_sql_value(value) for value in changes.values()] + [at, app_no],
-        )
-        detail = {field: [current[field], value] for field, value in changes.items()}
-        _log(conn, at, operator, "edited", app_no, detail=detail)
+    with command(conn, at, operator) as log:
+        _edit(conn, log, require(conn, app_no), changes)
+
+
+def _edit(conn: sqlite3.Connection, log: Log, current: Mapping, changes: Mapping) -> None:
+    _update(conn, current["app_no"], {**changes, "updated_at": log.at})
+    detail = {field: [current[field], value] for field, value in changes.items()}
+    log("edited", current["app_no"], detail=detail)
+
+
+def _update(conn: sqlite3.Connection, app_no: str, columns: Mapping) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    conn.execute(
+        f"UPDATE applications SET {assignments} WHERE app_no = ?",
+        [*(_sql_value(value) for value in columns.values()), app_no],
+    )
 
 
 def transition(
@@ -449,42 +496,19 @@ def transition(
     reason: str | None = None,
 ) -> list[dict]:
     """Apply `action` to every book, all or nothing; returns the records as they were."""
-    with transaction(conn):
+    with command(conn, at, operator) as log:
         records = [require(conn, app_no) for app_no in app_nos]
         for record in records:
             status_after = backlog.check_transition(record, action)
-            _apply(conn, record, action, status_after, at, operator, reason)
+            columns = backlog.transition_columns(record, action, status_after, at)
+            _update(conn, record["app_no"], columns)
+            detail = {"from": record["status"]}
+            if record["printed_at"] and "printed_at" in columns:
+                detail["printed_at"] = record["printed_at"]
+            if reason:
+                detail["reason"] = reason
+            log(action, record["app_no"], record["batch_id"], detail, status_after)
     return records
-
-
-def _apply(
-    conn: sqlite3.Connection,
-    record: Mapping,
-    action: str,
-    status_after: str,
-    at: str,
-    operator: str,
-    reason: str | None,
-) -> None:
-    sets = {"status": status_after, "updated_at": at}
-    if action == "printed":
-        sets["printed_at"] = at
-    elif action == "collected":
-        sets["collected_at"] = at
-    if status_after == "pending":
-        sets["batch_id"] = None
-        sets["printed_at"] = None
-    if action == "failed":
-        sets["failures"] = record["failures"] + 1
-    assignments = ", ".join(f"{column} = ?" for column in sets)
-    conn.execute(
-        f"UPDATE applications SET {assignments} WHERE app_no = ?",
-        [*sets.values(), record["app_no"]],
-    )
-    detail = {"from": record["status"]}
-    if reason:
-        detail["reason"] = reason
-    _log(conn, at, operator, action, record["app_no"], record["batch_id"], detail)
 
 
 def claim(
@@ -498,7 +522,7 @@ def claim(
     Reading the queue, picking and marking happen under one write lock, so two desks claiming
     at the same moment never get the same book.
     """
-    with transaction(conn):
+    with command(conn, at, operator) as log:
         queue = pending(conn)
         chosen = choose(queue)
         if not chosen:
@@ -514,7 +538,7 @@ def claim(
                 "WHERE app_no = ? AND status = 'pending'",
                 (batch_id, at, app_no),
             )
-            _log(conn, at, operator, "claimed", app_no, batch_id)
+            log("claimed", app_no, batch_id, {"from": "pending"}, "claimed")
     return batch_id, [by_no[app_no] for app_no in chosen]
 
 
@@ -527,11 +551,18 @@ def add_many(conn: sqlite3.Connection, records: Iterable[Mapping], at: str, oper
         for record in records
     ]
     db = sqlite_utils.Database(conn)
-    with transaction(conn):
+    with command(conn, at, operator) as log:
         db["applications"].insert_all(rows, batch_size=1000)
         db["events"].insert_all(
             (
-                {"at": at, "operator": operator, "action": "added", "app_no": row["app_no"]}
+                {
+                    "at": at,
+                    "operator": operator,
+                    "action": "added",
+                    "app_no": row["app_no"],
+                    "status": "pending",
+                    "command_id": log.command_id,
+                }
                 for row in rows
             ),
             batch_size=1000,
@@ -570,15 +601,11 @@ def state_at_end_of(
     if day >= today:
         return pending(conn), _open_batches_now(conn)
     end = _day_bounds(day)[1]
-    status_case = " ".join(
-        f"WHEN '{action}' THEN '{status}'" for action, status in backlog.STATUS_AFTER.items()
-    )
     conn.execute("DROP TABLE IF EXISTS temp.day_end")
     conn.execute(
-        "CREATE TEMP TABLE day_end AS SELECT e.app_no, e.batch_id, e.at, "
-        f"CASE e.action {status_case} END AS status FROM events e "
-        "JOIN (SELECT max(id) AS id FROM events WHERE at < ? AND action != 'edited' "
-        "      AND app_no IS NOT NULL GROUP BY app_no) last ON last.id = e.id",
+        "CREATE TEMP TABLE day_end AS SELECT e.app_no, e.batch_id, e.at, e.status FROM events e "
+        "JOIN (SELECT max(id) AS id FROM events WHERE at < ? AND status IS NOT NULL "
+        "      GROUP BY app_no) last ON last.id = e.id",
         (end,),
     )
     books = _records(

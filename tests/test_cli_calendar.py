@@ -50,8 +50,8 @@ def test_office_overrides_open_and_close_days(passq) -> None:
         (0, "office: PDN down"),
     ]
     assert passq.rows("SELECT action, detail FROM events ORDER BY id") == [
-        ("calendar", '{"date": "2024-06-22", "capacity": 120, "note": "lembur"}'),
-        ("calendar", '{"date": "2024-06-24", "capacity": 0, "note": "PDN down"}'),
+        ("calendar", '{"date": "2024-06-22", "capacity": 120, "note": "lembur", "before": null}'),
+        ("calendar", '{"date": "2024-06-24", "capacity": 0, "note": "PDN down", "before": null}'),
     ]
 
 
