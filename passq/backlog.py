@@ -36,6 +36,7 @@ DEFAULT_SETTINGS = {
     "horizon_days": 7,
     "office": "",
     "timezone": "Asia/Jakarta",
+    "stale_hours": 8,
 }
 
 
@@ -48,7 +49,12 @@ def typed_settings(stored: Mapping[str, str]) -> dict:
     return settings
 
 
-SETTING_RANGES = {"capacity": (0, 100_000), "pickup_days": (0, 30), "horizon_days": (0, 60)}
+SETTING_RANGES = {
+    "capacity": (0, 100_000),
+    "pickup_days": (0, 30),
+    "horizon_days": (0, 60),
+    "stale_hours": (1, 720),
+}
 
 
 def check_setting(key: str, value: str) -> str:
@@ -349,6 +355,33 @@ def transition_columns(record: Mapping, action: str, status_after: str, at: str)
     if action == "failed":
         columns["failures"] = record["failures"] + 1
     return columns
+
+
+def undo_columns(event: Mapping, record: Mapping, at: str) -> dict:
+    """The columns that put `record` back as it was before `event` (a status change or edit)."""
+    detail = event["detail"]
+    if event["action"] == "edited":
+        columns = {field: old for field, (old, _new) in detail.items()}
+        for field in ("applied", "travel"):
+            if columns.get(field) is not None:
+                columns[field] = date.fromisoformat(columns[field])
+        return {**columns, "updated_at": at}
+    # A pending book has no batch; otherwise the event kept the batch the book was in.
+    batch_id = None if detail["from"] == "pending" else event["batch_id"]
+    columns = {"status": detail["from"], "batch_id": batch_id, "updated_at": at}
+    if event["action"] == "printed":
+        columns["printed_at"] = None
+    elif event["action"] == "failed":
+        columns["printed_at"] = detail.get("printed_at")
+        columns["failures"] = max(0, record["failures"] - 1)
+    elif event["action"] == "collected":
+        columns["collected_at"] = None
+    return columns
+
+
+def hours_since(stamp: str, now: datetime) -> float:
+    """Hours from a stored timestamp to `now`."""
+    return (now - datetime.fromisoformat(stamp)).total_seconds() / 3600
 
 
 def unique(app_nos: Iterable[str]) -> list[str]:
@@ -869,9 +902,10 @@ def day_report(
     open_batches: Sequence[Mapping],
     pending: Sequence[Mapping],
     plan: PlanSummary,
+    at: datetime,
 ) -> DayReport:
-    """Figures for `day` from its events, the batches open at its end, the books pending then
-    and the plan made from them."""
+    """Figures for `day` from its events, the batches open at its end (aged at `at`), the books
+    pending then and the plan made from them."""
     actions = Counter(event["action"] for event in events)
     printed = [event for event in events if event["action"] == "printed"]
     week_end = day + timedelta(days=7)
@@ -885,7 +919,10 @@ def day_report(
         cancelled=actions["cancelled"],
         collected=actions["collected"],
         new_applications=actions["added"],
-        open_batches=list(open_batches),
+        open_batches=[
+            {**batch, "age_hours": round(hours_since(batch["claimed_at"], at), 1)}
+            for batch in open_batches
+        ],
         pending_end=len(pending),
         travel_within_7_days=sum(
             1 for r in pending if r["travel"] is not None and day <= r["travel"] <= week_end
@@ -896,3 +933,25 @@ def day_report(
         clears_on=plan.clears_on,
         due_broken=plan.overdue,
     )
+
+
+def travelling_soon(
+    pending: Sequence[Mapping], day: date, pickup_days: int = 1, days: int = 7
+) -> list[dict]:
+    """The pending books travelling within `days` of `day`, soonest first, with the personal
+    data a supervisor needs to call them (shown only when asked: `report --names`)."""
+    end = day + timedelta(days=days)
+    soon = sorted(
+        (r for r in pending if r["travel"] is not None and day <= r["travel"] <= end),
+        key=lambda r: (r["travel"], r["app_no"]),
+    )
+    return [
+        {
+            "app_no": r["app_no"],
+            "name": r["name"],
+            "phone": r["phone"],
+            "travel": r["travel"],
+            "deadline": deadline(r, pickup_days),
+        }
+        for r in soon
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import sys
 from collections import Counter
 from datetime import date, datetime
@@ -27,6 +28,11 @@ class PassqGroup(TyperGroup):
         except PassqError as error:
             render.warn(str(error))
             raise typer.Exit(error.exit_code) from None
+        except sqlite3.DatabaseError as error:
+            # A full disk, a read-only file, a damaged database…: one sentence, never a traceback.
+            problem = store.database_error(error, getattr(ctx.find_root().obj, "db_path", None))
+            render.warn(str(problem))
+            raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             render.warn(_("Interrupted: nothing more was written."))
             raise typer.Exit(130) from None
@@ -101,6 +107,12 @@ class Session:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def end_of(self, day: date) -> datetime:
+        """Midnight at the end of `day`, office time."""
+        from datetime import time, timedelta
+
+        return datetime.combine(day + timedelta(days=1), time(), self.now.tzinfo)
 
     @property
     def stamp(self) -> str:
@@ -413,6 +425,11 @@ def list_(
             }
             for record in store.by_status(s.conn, None if status == "all" else status, limit)
         ]
+        if status == "claimed":
+            claimed_at = {b["batch_id"]: b["claimed_at"] for b in store.open_batches(s.conn)}
+            for row in rows:
+                row["claimed_at"] = claimed_at[row["batch_id"]]
+                row["age_hours"] = round(backlog.hours_since(row["claimed_at"], s.now), 1)
     if as_json:
         render.emit_json(rows)
     elif not rows:
@@ -459,6 +476,7 @@ def next_batch(
 
         batch_id, _claimed = store.claim(s.conn, choose, s.stamp, s.operator)
         books = chosen
+        _warn_stale(s)
     if as_json:
         render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
         return
@@ -581,14 +599,58 @@ def release(
     batch_id: Annotated[
         int | None, typer.Option("--batch", help=_("Release a whole batch."), metavar="ID")
     ] = None,
+    stale: Annotated[
+        float | None,
+        typer.Option(
+            "--stale",
+            min=0,
+            help=_("Release every batch claimed at least this many hours ago."),
+            metavar="HOURS",
+        ),
+    ] = None,
 ) -> None:
-    """Unclaim books (a batch, or by number): back to the queue."""
+    """Unclaim books (by number, a batch, or stale batches): back to the queue."""
     s = session(ctx)
-    if batch_id is not None and app_nos:
-        raise Invalid(_("Give either application numbers or --batch, not both."))
-    numbers = _batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
-    records = store.transition(s.conn, numbers, "released", s.stamp, s.operator)
+    if sum(given is not None and given != [] for given in (app_nos, batch_id, stale)) > 1:
+        raise Invalid(_("Give one of application numbers, --batch or --stale."))
+    if stale is not None:
+        batches = _stale_batches(s, stale)
+        if not batches:
+            render.line(
+                _("No batch has been claimed for {hours} hours or more.").format(hours=stale)
+            )
+            return
+        numbers = [n for b in batches for n in _batch_numbers(s, b["batch_id"], [])]
+        reason = _("stale: claimed over {hours} hours ago").format(hours=stale)
+        records = store.transition(s.conn, numbers, "released", s.stamp, s.operator, reason)
+    else:
+        numbers = _batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
+        records = store.transition(s.conn, numbers, "released", s.stamp, s.operator)
     _done(records, _("Released"))
+
+
+def _stale_batches(s: Session, hours: float) -> list[dict]:
+    return [
+        batch
+        for batch in store.open_batches(s.conn)
+        if backlog.hours_since(batch["claimed_at"], s.now) >= hours
+    ]
+
+
+def _warn_stale(s: Session) -> None:
+    hours = s.settings["stale_hours"]
+    for batch in _stale_batches(s, hours):
+        render.warn(
+            _(
+                "Warning: batch {batch_id} ({operator}) was claimed {age:.0f} hours ago and "
+                "{n} book(s) are still not printed: print them, or 'passq release --stale {hours}'."
+            ).format(
+                n=batch["still_claimed"],
+                age=backlog.hours_since(batch["claimed_at"], s.now),
+                hours=hours,
+                **batch,
+            )
+        )
 
 
 @app.command()
@@ -614,6 +676,26 @@ def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
     _done(records, _("Cancelled"))
 
 
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Reverse your last action (a claim, a printed mark, an edit, an import…) if nothing
+    later depends on it."""
+    s = session(ctx)
+    action, books = store.undo(s.conn, s.stamp, s.operator)
+    if not books:
+        render.line(_("Undid your last change ({action}).").format(action=action))
+    elif len(books) <= 10:
+        render.line(
+            _("Undid your last action ({action}) on {n} book(s): {numbers}.").format(
+                action=action, n=len(books), numbers=", ".join(books)
+            )
+        )
+    else:
+        render.line(
+            _("Undid your last action ({action}) on {n} books.").format(action=action, n=len(books))
+        )
+
+
 # --- The supervisor's day end --------------------------------------------------------------
 
 
@@ -623,9 +705,17 @@ def report(
     day: Annotated[
         str | None, typer.Option("--date", help=_("Which day [default: today]."), metavar="DATE")
     ] = None,
+    names: Annotated[
+        bool,
+        typer.Option(
+            "--names",
+            help=_("Also list the pending books travelling within 7 days, with names and phones."),
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """The day-end report: what was printed, what is waiting, who travels soon."""
+    """The day-end report: what was printed, what is waiting, who travels soon (counts only,
+    unless --names)."""
     s = session(ctx)
     report_day = backlog.parse_date(day, s.today, "--date") if day else s.today
     if report_day > s.today:
@@ -645,11 +735,22 @@ def report(
         open_batches,
         pending_end,
         s.summary(placements, report_day, day_capacity),
+        s.now if report_day == s.today else s.end_of(report_day),
     )
+    # Names and phones only when asked for (DESIGN §8: reports show counts, not personal data).
+    soon = backlog.travelling_soon(pending_end, report_day, s.settings["pickup_days"])
     if as_json:
-        render.emit_json(figures)
+        from dataclasses import asdict
+
+        render.emit_json({**asdict(figures), "travelling_soon": soon} if names else figures)
         return
     _render_report(figures, s.settings["office"])
+    if names:
+        render.table(
+            (_("App no"), _("Name"), _("Phone"), _("Travel"), _("Deadline")),
+            ((b["app_no"], b["name"], b["phone"], b["travel"], b["deadline"]) for b in soon),
+            title=_("Pending, travelling within 7 days ({n})").format(n=len(soon)),
+        )
 
 
 def _render_report(r: backlog.DayReport, office: str) -> None:
@@ -682,9 +783,9 @@ def _render_report(r: backlog.DayReport, office: str) -> None:
     for batch in r.open_batches:
         render.warn(
             _(
-                "Warning: batch {batch_id} ({operator}, claimed {claimed_at}) still has "
+                "Warning: batch {batch_id} ({operator}, claimed {age} hours ago) still has "
                 "{n} book(s) not printed: print, release or fail them."
-            ).format(n=batch["still_claimed"], **batch)
+            ).format(n=batch["still_claimed"], age=batch["age_hours"], **batch)
         )
 
 
@@ -982,3 +1083,336 @@ def _render_plan(s: Session, records, placements, summary, by_day, days: int, na
                 n=min(20, len(summary.will_miss)), total=len(summary.will_miss)
             ),
         )
+
+
+# --- Backups and health (issue 5) ----------------------------------------------------------
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help=_("Backup file, or a folder for the default name [default: beside the database]."),
+            metavar="[PATH]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a consistent copy of the database (others may keep working), readable by you only."""
+    from passq import maintenance
+
+    s = session(ctx)
+    store.require_database(s.db_path)
+    default = maintenance.backup_name(s.db_path, s.now)
+    written, count = store.backup(s.conn, path or default, default.name)
+    render.line(
+        _("Backed up {n} applications to {path}; put it back with 'passq restore {path}'.").format(
+            n=count, path=written
+        )
+    )
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help=_("A file made by 'passq backup'."), metavar="PATH")],
+) -> None:
+    """Replace the database by a backup, after checking it; the replaced one is kept aside."""
+    from passq import maintenance
+
+    s = session(ctx)
+    aside = maintenance.replaced_name(s.db_path, s.now)
+    version = store.restore(s.conn, s.db_path, path, aside)
+    s.close()  # reopening migrates a backup made by an older passq
+    counts = store.doctor_facts(s.conn, s.db_path)["counts"]
+    render.line(
+        _(
+            "Restored {path} (schema {version}, {n} applications) into {db}; the replaced "
+            "database is kept as {aside}."
+        ).format(path=path, version=version, n=sum(counts.values()), db=s.db_path, aside=aside)
+    )
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+) -> None:
+    """Check the database: schema, integrity, WAL, counts, open batches, events against statuses."""
+    from passq import maintenance
+
+    s = session(ctx)
+    store.require_database(s.db_path)
+    facts = store.doctor_facts(s.conn, s.db_path)
+    stale_hours = s.settings.get("stale_hours", maintenance.STALE_HOURS)
+    found = maintenance.diagnose(facts, s.now, stale_hours)
+    if as_json:
+        render.emit_json(
+            {
+                **facts,
+                "open_batches": found.open_batches,
+                "stale_hours": stale_hours,
+                "problems": found.problems,
+                "healthy": found.healthy,
+            }
+        )
+    else:
+        _render_doctor(facts, found, stale_hours)
+    if not found.healthy:
+        raise Refused(
+            _(
+                "passq doctor found {n} problem(s), listed above: fix them, or restore a backup."
+            ).format(n=len(found.problems))
+        )
+
+
+def _render_doctor(facts: dict, found, stale_hours: float) -> None:
+    from passq import maintenance
+
+    render.line(_("Database: {path}").format(path=facts["database"]))
+    render.line(
+        _("Schema version: {found} (this passq: {known})").format(
+            found=facts["schema_version"], known=facts["schema_current"]
+        )
+    )
+    render.line(_("Integrity check: {result}").format(result="; ".join(facts["integrity"][:5])))
+    render.line(
+        _("Journal mode: {mode}, WAL file {size} bytes").format(
+            mode=facts["journal_mode"], size=facts["wal_bytes"]
+        )
+    )
+    render.line(
+        _("Applications: {counts}").format(
+            counts=", ".join(f"{status} {n}" for status, n in facts["counts"].items())
+        )
+    )
+    if found.open_batches:
+        render.table(
+            (_("Batch"), _("Operator"), _("Claimed at"), _("Books"), _("Age (h)"), _("Stale")),
+            (
+                (
+                    b["batch_id"],
+                    b["operator"],
+                    b["claimed_at"],
+                    b["still_claimed"],
+                    b["age_hours"],
+                    _("yes") if b["stale"] else "",
+                )
+                for b in found.open_batches
+            ),
+            title=_("Open batches"),
+        )
+    else:
+        render.line(_("Open batches: none"))
+    if found.stale_batches:
+        render.line(
+            _(
+                "{n} batch(es) claimed {hours} hours ago or more: print, release or fail them."
+            ).format(n=found.stale_batches, hours=stale_hours)
+        )
+    if facts["disagreements"]:
+        render.table(
+            (_("App no"), _("Status"), _("Last event"), _("Its status")),
+            (
+                (d["app_no"], d["status"], d["action"], d["event_status"])
+                for d in facts["disagreements"][: maintenance.SHOWN]
+            ),
+            title=_("Status disagrees with the events (first {n} of {total})").format(
+                n=min(maintenance.SHOWN, len(facts["disagreements"])),
+                total=len(facts["disagreements"]),
+            ),
+        )
+    if found.healthy:
+        render.line(_("No problem found."))
+    for problem in found.problems:
+        render.line(_("Problem: {problem}").format(problem=problem))
+
+
+# --- Bulk import and export ----------------------------------------------------------------
+
+PROGRESS_ROWS = 5000  # files this long show a progress bar (on a terminal)
+SHOWN_PROBLEMS = 20
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=_("CSV (UTF-8, ',' or ';') or .xlsx file."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check the file and count; write nothing."))
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help=_("Import the valid rows; write the others to --rejects.")
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help=_("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help=_("Update changed fields of books already pending.")),
+    ] = False,
+) -> None:
+    """Import pending books from a spreadsheet: every row or none (see --skip-invalid)."""
+    from passq import importer
+
+    if rejects is not None and not skip_invalid:
+        raise Invalid(_("--rejects only works with --skip-invalid."))
+    rejects = rejects or importer.rejects_path(file)
+    if skip_invalid and not dry_run and rejects.resolve() == file.resolve():
+        raise Invalid(_("--rejects names the file being imported: give another file."))
+    s = session(ctx)
+    table = importer.read_table(file)
+    if table.unknown:
+        render.warn(
+            _("Ignored columns passq does not know in {source}: {columns}.").format(
+                source=file, columns=", ".join(f"'{c}'" for c in table.unknown)
+            )
+        )
+    if not table.rows:
+        render.line(_("{source} has no rows: nothing to import.").format(source=file))
+        return
+    with render.progress(_("Checking rows"), len(table.rows), PROGRESS_ROWS) as advance:
+        checked = importer.check_rows(table, s.today, advance)
+
+    def decide(existing: dict[str, dict]) -> importer.Merge:
+        merged = importer.merge(table, checked, existing, update, s.today)
+        problems = importer.all_problems(checked, merged)
+        if problems and not skip_invalid:
+            _refuse_import(file, checked, problems, rejects)
+        if problems and not dry_run:
+            importer.write_rejects(problems, table, rejects)
+        return merged
+
+    if checked.problems and not skip_invalid:
+        _refuse_import(file, checked, checked.problems, rejects)
+    numbers = [record["app_no"] for record in checked.records]
+    if dry_run:
+        merged = decide(store.existing(s.conn, numbers))
+    else:
+        merged = store.import_records(s.conn, numbers, decide, s.stamp, s.operator, file.name)
+    _import_summary(file, checked, merged, dry_run, rejects)
+
+
+def _refuse_import(file: Path, checked, problems: list, rejects: Path) -> None:
+    """Show the first problems, then raise the closing sentence (nothing is written)."""
+    bad = len({problem.row for problem in problems})
+    render.table(
+        (_("Row"), _("Column"), _("Value"), _("Problem")),
+        (
+            (
+                p.row,
+                p.column or _("(beyond the header)"),
+                p.value if len(p.value) <= 40 else p.value[:39] + "…",
+                p.message,
+            )
+            for p in problems[:SHOWN_PROBLEMS]
+        ),
+        title=_("Problems ({total})").format(total=len(problems))
+        if len(problems) <= SHOWN_PROBLEMS
+        else _("First {n} of {total} problems").format(n=SHOWN_PROBLEMS, total=len(problems)),
+    )
+    if bad == checked.rows:
+        raise Invalid(
+            _(
+                "Nothing imported: all {rows} rows of {source} have problems; fix them and "
+                "import again."
+            ).format(rows=bad, source=file)
+        )
+    raise Invalid(
+        _(
+            "Nothing imported: {bad} of {rows} rows of {source} have problems; fix them and "
+            "import again, or give --skip-invalid to import the other {valid} and write these "
+            "to {rejects}."
+        ).format(bad=bad, rows=checked.rows, source=file, valid=checked.rows - bad, rejects=rejects)
+    )
+
+
+def _import_summary(file: Path, checked, merged, dry_run: bool, rejects: Path) -> None:
+    rejected = len({p.row for p in checked.problems} | {p.row for p in merged.problems})
+    figures = {
+        "source": file,
+        "added": len(merged.added),
+        "present": merged.present,
+        "updated": len(merged.updates),
+        "rejected": rejected,
+    }
+    if dry_run:
+        render.line(
+            _(
+                "Dry run, nothing written: {source} would give {added} added, {present} already "
+                "present, {updated} updated, {rejected} rejected."
+            ).format(**figures)
+        )
+    else:
+        render.line(
+            _(
+                "Imported {source}: {added} added, {present} already present, {updated} updated, "
+                "{rejected} rejected."
+            ).format(**figures)
+        )
+    if merged.kept:
+        render.line(
+            _("{n} of the books already present are past pending: they were left as they are.")
+            .format(n=merged.kept)
+        )
+    if rejected and not dry_run:
+        render.line(
+            _("Rejected rows are in {rejects}, with the reason: fix them and import that file.")
+            .format(rejects=rejects)
+        )
+
+
+EXPORT_STATUSES = LIST_STATUSES
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    status: Annotated[
+        str,
+        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+    ] = "all",
+    form: Annotated[str, typer.Option("--format", help=_("csv, json or xlsx."))] = "csv",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", help=_("File to write ('-': standard output) [default: -]."), metavar="PATH"
+        ),
+    ] = None,
+) -> None:
+    """Export applications (import's columns, then status and planned day) to CSV, JSON or xlsx."""
+    from passq import importer
+
+    if status not in EXPORT_STATUSES:
+        raise Invalid(
+            _("Unknown status '{status}': use {allowed}.").format(
+                status=status, allowed=", ".join(EXPORT_STATUSES)
+            )
+        )
+    if form not in importer.FORMATS:
+        raise Invalid(
+            _("Unknown format '{form}': use csv, json or xlsx.").format(form=form)
+        )
+    to_stdout = output in (None, "-")
+    if form == "xlsx" and to_stdout:
+        raise Invalid(_("An xlsx export cannot go to standard output: give a file with --output."))
+    s = session(ctx)
+    records = store.applications(s.conn, None if status == "all" else status)
+    planned: dict[str, date | None] = {}
+    if status in ("pending", "all"):
+        planned = {p.app_no: p.planned_day for p in s.plan()[1]}
+    rows = ({**record, "planned_day": planned.get(record["app_no"])} for record in records)
+    count = importer.write_export(rows, form, output, sys.stdout)
+    if not to_stdout:
+        render.line(_("Exported {n} applications to {path}.").format(n=count, path=output))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -202,7 +202,10 @@ def test_day_report_counts_from_events() -> None:
         extra_days=0,
         extra_until=None,
     )
-    report = backlog.day_report(TODAY, events, [], pending, plan)
+    batch = {"batch_id": 4, "operator": "ani", "claimed_at": "2024-06-27T10:00:00+07:00"}
+    end_of_day = datetime.fromisoformat("2024-06-28T00:00:00+07:00")
+    report = backlog.day_report(TODAY, events, [batch], pending, plan, end_of_day)
+    assert report.open_batches == [{**batch, "age_hours": 14.0}]
     assert report.printed == 3
     assert report.printed_by_service == {"regular": 2, "express": 1}
     assert report.printed_by_operator == {"ani": 2, "budi": 1}

@@ -317,17 +317,22 @@ def test_an_overtime_day(passq, add_books) -> None:
             "operator": "ani",
             "claimed_at": "2024-06-27T15:00:00+07:00",
             "still_claimed": 2,
+            "age_hours": 4.0,
         }
     ]
     human = passq.ok("report", now="2024-06-27T19:00")
     assert "Printed" in human.stdout and "7 (pmi 1, regular 6)" in human.stdout
     assert human.stderr == (
-        "Warning: batch 3 (ani, claimed 2024-06-27T15:00:00+07:00) still has 2 book(s) "
+        "Warning: batch 3 (ani, claimed 4.0 hours ago) still has 2 book(s) "
         "not printed: print, release or fail them.\n"
     )
     # The next day the open batch is printed; the 27th's report is reproduced from events.
     passq.ok("printed", "--batch", "3", operator="ani", now="2024-06-28T08:00")
-    assert passq.json("report", "--date", "27/06/2024", now="2024-06-28T09:00") == report
+    again = passq.json("report", "--date", "27/06/2024", now="2024-06-28T09:00")
+    # A past day's open batches are aged at that day's end (midnight), not at 19:00.
+    assert again["open_batches"][0]["age_hours"] == 9.0
+    again["open_batches"][0]["age_hours"] = 4.0
+    assert again == report
     assert passq.json("report", now="2024-06-28T09:00")["printed"] == 2
 
 

@@ -76,7 +76,8 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
     [
         (
             ["config", "set", "capasity", "3"],
-            "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, timezone.",
+            "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
+            "timezone, stale_hours.",
         ),
         (
             ["config", "set", "capacity", "100001"],
@@ -93,7 +94,8 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         ),
         (
             ["calendar", "off", "32/06/2024"],
-            "Invalid date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, today, tomorrow or +N.",
+            "Invalid date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
+            "today, tomorrow or +N.",
         ),
     ],
 )
@@ -116,6 +118,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "horizon_days": 5,
         "office": "Kantor Imigrasi Cilacap",
         "timezone": "Asia/Jakarta",
+        "stale_hours": 8,
     }
     assert passq.rows("SELECT detail FROM events WHERE action = 'config' ORDER BY id") == [
         ('{"office": [null, "Kantor Imigrasi Cilacap"]}',),
