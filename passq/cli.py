@@ -61,8 +61,11 @@ def default_db() -> Path:
 class Session:
     """What every command needs: the database, the moment, the operator."""
 
-    def __init__(self, db: Path, now: str | None, operator: str) -> None:
+    def __init__(
+        self, db: Path, now: str | None, operator: str, busy_timeout: float = 10.0
+    ) -> None:
         self.db_path = db
+        self.busy_timeout = busy_timeout
         self.now_text = now
         self.operator = operator
         self._conn = None
@@ -73,7 +76,7 @@ class Session:
     @property
     def conn(self):
         if self._conn is None:
-            self._conn = store.connect(self.db_path)
+            self._conn = store.connect(self.db_path, round(self.busy_timeout * 1000))
         return self._conn
 
     def close(self) -> None:
@@ -209,6 +212,17 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    busy_timeout: Annotated[
+        float,
+        typer.Option(
+            "--busy-timeout",
+            envvar="PASSQ_BUSY_TIMEOUT",
+            min=0,
+            max=600,
+            metavar="SECONDS",
+            help=_("How long to wait for another desk's write before giving up."),
+        ),
+    ] = 10.0,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
@@ -218,7 +232,7 @@ def main_options(
     who = (operator or getpass.getuser()).strip()
     if not who:
         raise Invalid(_("The operator name is empty: give it with --operator."))
-    ctx.obj = Session(db or default_db(), now, who)
+    ctx.obj = Session(db or default_db(), now, who, busy_timeout)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -745,7 +759,9 @@ def report(
         render.emit_json({**asdict(figures), "travelling_soon": soon} if names else figures)
         return
     _render_report(figures, s.settings["office"])
-    if names:
+    if names and not soon:
+        render.line(_("No pending book travels within 7 days."))
+    elif names:
         render.table(
             (_("App no"), _("Name"), _("Phone"), _("Travel"), _("Deadline")),
             ((b["app_no"], b["name"], b["phone"], b["travel"], b["deadline"]) for b in soon),
@@ -1363,13 +1379,15 @@ def _import_summary(file: Path, checked, merged, dry_run: bool, rejects: Path) -
         )
     if merged.kept:
         render.line(
-            _("{n} of the books already present are past pending: they were left as they are.")
-            .format(n=merged.kept)
+            _(
+                "{n} of the books already present are past pending: they were left as they are."
+            ).format(n=merged.kept)
         )
     if rejected and not dry_run:
         render.line(
-            _("Rejected rows are in {rejects}, with the reason: fix them and import that file.")
-            .format(rejects=rejects)
+            _(
+                "Rejected rows are in {rejects}, with the reason: fix them and import that file."
+            ).format(rejects=rejects)
         )
 
 
@@ -1401,9 +1419,7 @@ def export(
             )
         )
     if form not in importer.FORMATS:
-        raise Invalid(
-            _("Unknown format '{form}': use csv, json or xlsx.").format(form=form)
-        )
+        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
     to_stdout = output in (None, "-")
     if form == "xlsx" and to_stdout:
         raise Invalid(_("An xlsx export cannot go to standard output: give a file with --output."))

@@ -125,7 +125,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
 # --- Opening ------------------------------------------------------------------------------
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """Open (creating if needed, mode 0600) the database at `path`, migrated to this version."""
     path = Path(path)
     if path.is_dir():
@@ -138,7 +138,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # files SQLite creates beside it copy this file's permissions.
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:
         raise Invalid(
@@ -966,9 +966,7 @@ def database_error(error: sqlite3.DatabaseError, path: Path | None) -> Refused |
     text = str(error).lower()
     where = str(path) if path is not None else _("the database")
     if "full" in text:
-        return Refused(
-            _("The disk holding {path} is full: free some space and try again.").format(path=where)
-        )
+        return Refused(_("The disk is full: free some space and try again (nothing was written)."))
     if "readonly" in text or "read-only" in text:
         return Refused(
             _(
