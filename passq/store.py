@@ -157,8 +157,8 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
     except OSError as error:
         raise Invalid(
             _(
-                "Cannot open the database {path} ({reason}): check its permissions, or give another "
-                "file with --db."
+                "Cannot open the database {path} ({reason}): check its permissions, or give "
+                "another file with --db."
             ).format(path=path, reason=error.strerror or error)
         ) from None
     if version > SCHEMA_VERSION:

@@ -1,0 +1,93 @@
+"""Backups and the doctor's verdict: pure rules over plain data (no I/O, `now` a parameter)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from passq.i18n import _
+
+# A batch claimed longer ago than this is stale: its operator has probably gone home.
+STALE_HOURS = 8
+# How many disagreeing books the doctor names on screen (JSON lists them all).
+SHOWN = 20
+
+
+def stamp(now: datetime) -> str:
+    """A moment as it appears in file names: 20240627-1900."""
+    return now.strftime("%Y%m%d-%H%M")
+
+
+def backup_name(db_path: Path, now: datetime) -> Path:
+    """The default backup file: passq-20240627-1900.db beside passq.db."""
+    suffix = db_path.suffix or ".db"
+    return db_path.with_name(f"{db_path.stem}-{stamp(now)}{suffix}")
+
+
+def replaced_name(db_path: Path, now: datetime) -> Path:
+    """Where `passq restore` keeps the database it replaces: passq.db.replaced-20240627-1900."""
+    return db_path.with_name(f"{db_path.name}.replaced-{stamp(now)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """The doctor's findings: batches with their age, and each problem as one sentence."""
+
+    open_batches: list[dict]
+    stale_batches: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        """True when no problem was found (stale batches are a warning, not a problem)."""
+        return not self.problems
+
+
+def diagnose(facts: Mapping, now: datetime, stale_hours: float = STALE_HOURS) -> Diagnosis:
+    """Judge the store's facts (see store.doctor_facts) as of `now`."""
+    batches = []
+    for batch in facts["open_batches"]:
+        age = (now - datetime.fromisoformat(batch["claimed_at"])).total_seconds() / 3600
+        batches.append({**batch, "age_hours": round(age, 1), "stale": age >= stale_hours})
+    problems = []
+    if facts["integrity"] != ["ok"]:
+        problems.append(
+            _(
+                "The database fails SQLite's integrity check ({first}): restore the latest good "
+                "backup with 'passq restore'."
+            ).format(first=facts["integrity"][0])
+        )
+    disagree = facts["disagreements"]
+    if disagree:
+        first = disagree[0]
+        problems.append(
+            _(
+                "{n} application(s) have a status that disagrees with their last event (first: "
+                "{app_no} is {status}, its events say {event_status}): check them with "
+                "'passq show'."
+            ).format(
+                n=len(disagree),
+                app_no=first["app_no"],
+                status=first["status"],
+                event_status=first["event_status"] or _("nothing"),
+            )
+        )
+    orphans = facts["claimed_without_batch"]
+    if orphans:
+        problems.append(
+            _(
+                "{n} claimed book(s) belong to no batch (first: {app_no}): release them with "
+                "'passq release {app_no}'."
+            ).format(n=len(orphans), app_no=orphans[0])
+        )
+    dangling = facts["dangling_batches"]
+    if dangling:
+        problems.append(
+            _(
+                "{n} application(s) point to a batch that does not exist (first: {app_no}, "
+                "batch {batch_id}): release them, or restore a backup."
+            ).format(n=len(dangling), **dangling[0])
+        )
+    return Diagnosis(batches, sum(1 for b in batches if b["stale"]), problems)
