@@ -1140,14 +1140,14 @@ def restore(
 
     s = session(ctx)
     aside = maintenance.replaced_name(s.db_path, s.now)
-    version = store.restore(s.conn, s.db_path, path, aside)
-    s.close()  # reopening migrates a backup made by an older passq
-    counts = store.doctor_facts(s.conn, s.db_path)["counts"]
+    version, count = store.restore(s.conn, s.db_path, path, aside)
+    s.close()
+    _reopened = s.conn  # opening it again migrates a backup made by an older passq
     render.line(
         _(
             "Restored {path} (schema {version}, {n} applications) into {db}; the replaced "
             "database is kept as {aside}."
-        ).format(path=path, version=version, n=sum(counts.values()), db=s.db_path, aside=aside)
+        ).format(path=path, version=version, n=count, db=s.db_path, aside=aside)
     )
 
 

@@ -874,9 +874,10 @@ def check_backup_file(path: Path) -> int:
     return version
 
 
-def restore(conn: sqlite3.Connection, live: Path, source: Path, aside: Path) -> int:
+def restore(conn: sqlite3.Connection, live: Path, source: Path, aside: Path) -> tuple[int, int]:
     """Replace the database of `conn` (the file `live`) by the checked backup `source`, through
-    the backup API, keeping what it replaced in `aside` (mode 0600); returns source's schema.
+    the backup API, keeping what it replaced in `aside` (mode 0600); returns source's schema
+    version and its number of applications.
 
     The copy kept aside is taken while the restore holds the write lock, so no desk's change
     can slip in between and be lost from both.
@@ -913,7 +914,7 @@ def restore(conn: sqlite3.Connection, live: Path, source: Path, aside: Path) -> 
         raise
     # Fold the restored pages into the main file and empty the old -wal.
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return version
+    return version, conn.execute("SELECT count(*) FROM applications").fetchone()[0]
 
 
 def doctor_facts(conn: sqlite3.Connection, path: Path) -> dict:
