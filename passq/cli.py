@@ -1162,7 +1162,7 @@ def doctor(
     s = session(ctx)
     store.require_database(s.db_path)
     facts = store.doctor_facts(s.conn, s.db_path)
-    stale_hours = s.settings.get("stale_hours", maintenance.STALE_HOURS)
+    stale_hours = s.settings["stale_hours"]
     found = maintenance.diagnose(facts, s.now, stale_hours)
     if as_json:
         render.emit_json(
@@ -1225,7 +1225,8 @@ def _render_doctor(facts: dict, found, stale_hours: float) -> None:
     if found.stale_batches:
         render.line(
             _(
-                "{n} batch(es) claimed {hours} hours ago or more: print, release or fail them."
+                "{n} batch(es) claimed {hours} hours ago or more: print them, or "
+                "'passq release --stale {hours}'."
             ).format(n=found.stale_batches, hours=stale_hours)
         )
     if facts["disagreements"]:

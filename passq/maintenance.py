@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from passq.backlog import hours_since
 from passq.i18n import _
 
-# A batch claimed longer ago than this is stale: its operator has probably gone home.
-STALE_HOURS = 8
 # How many disagreeing books the doctor names on screen (JSON lists them all).
 SHOWN = 20
 
@@ -45,11 +44,12 @@ class Diagnosis:
         return not self.problems
 
 
-def diagnose(facts: Mapping, now: datetime, stale_hours: float = STALE_HOURS) -> Diagnosis:
-    """Judge the store's facts (see store.doctor_facts) as of `now`."""
+def diagnose(facts: Mapping, now: datetime, stale_hours: float) -> Diagnosis:
+    """Judge the store's facts (see store.doctor_facts) as of `now`; a batch claimed at least
+    `stale_hours` ago is stale (its operator has probably gone home)."""
     batches = []
     for batch in facts["open_batches"]:
-        age = (now - datetime.fromisoformat(batch["claimed_at"])).total_seconds() / 3600
+        age = hours_since(batch["claimed_at"], now)
         batches.append({**batch, "age_hours": round(age, 1), "stale": age >= stale_hours})
     problems = []
     if facts["integrity"] != ["ok"]:
