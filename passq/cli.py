@@ -1133,7 +1133,7 @@ def backup(
 @app.command()
 def restore(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help=_("A file made by 'passq backup'."))],
+    path: Annotated[Path, typer.Argument(help=_("A file made by 'passq backup'."), metavar="PATH")],
 ) -> None:
     """Replace the database by a backup, after checking it; the replaced one is kept aside."""
     from passq import maintenance
