@@ -1315,9 +1315,11 @@ def import_(
         _refuse_import(file, checked, checked.problems, rejects)
     numbers = [record["app_no"] for record in checked.records]
     if dry_run:
-        merged = decide(store.existing(s.conn, numbers))
+        merged = decide(store.existing(s.conn, numbers, whole=update))
     else:
-        merged = store.import_records(s.conn, numbers, decide, s.stamp, s.operator, file.name)
+        merged = store.import_records(
+            s.conn, numbers, decide, s.stamp, s.operator, file.name, whole=update
+        )
     _import_summary(file, checked, merged, dry_run, rejects)
 
 

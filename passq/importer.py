@@ -641,3 +641,135 @@ def _private_open(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> IO[
     """Open for writing, created readable by its owner only: it holds names and phones."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     return open(descriptor, mode, **kwargs)  # noqa: SIM115 (the caller closes it)
+
+
+# --- Merging a checked file with the stored books (issue 4) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """What an import does: books to add, pending books to update, and what it leaves alone."""
+
+    added: list[dict]
+    updates: list[tuple[dict, dict]]  # (the stored record, the fields that change)
+    present: int  # already stored and left as they are
+    kept: int  # of those: past pending although the file differs (--update never touches them)
+    problems: list[Problem]  # updates that would leave travel before applied
+
+    @property
+    def rows(self) -> list[int]:
+        """Row numbers with a problem, in order."""
+        return sorted({problem.row for problem in self.problems})
+
+
+def merge(
+    table: Table, checked: Checked, existing: Mapping[str, Mapping], update: bool, today: date
+) -> Merge:
+    """Split the valid records into new books and stored ones; with `update`, the changes.
+
+    A stored book is never added again. With `update`, a pending book takes the values of the
+    file's non-empty cells (an empty cell changes nothing: clear a field with 'passq edit');
+    a book past pending keeps everything.
+    """
+    cells_of = dict(table.rows)
+    added: list[dict] = []
+    updates: list[tuple[dict, dict]] = []
+    problems: list[Problem] = []
+    present = kept = 0
+    for record, number in zip(checked.records, checked.record_rows, strict=True):
+        current = existing.get(record["app_no"])
+        if current is None:
+            added.append(record)
+            continue
+        changes = _changes(table, cells_of[number], record, current) if update else {}
+        if not changes:
+            present += 1
+        elif current["status"] != "pending":
+            present += 1
+            kept += 1
+        else:
+            try:
+                check_dates({**current, **changes}, today)
+            except Invalid as error:
+                field = "applied" if "applied" in changes else "travel"
+                index = table.columns.get(field, table.columns["app_no"])
+                text = cells_of[number][index] if index < len(cells_of[number]) else ""
+                problems.append(Problem(number, table.header[index].strip(), text, str(error)))
+                continue
+            updates.append((dict(current), changes))
+    return Merge(added, updates, present, kept, problems)
+
+
+def _changes(table: Table, cells: list[str], record: Mapping, current: Mapping) -> dict:
+    """The fields whose non-empty cell differs from the stored value."""
+    changes = {}
+    for field, index in table.columns.items():
+        text = cells[index].strip() if index < len(cells) else ""
+        if field == "app_no" or not text:
+            continue
+        if field == "urgent" and current["urgent"] and text.lower() in URGENT_WORDS:
+            continue  # 'ya' keeps the reason already recorded
+        if record[field] != current[field]:
+            changes[field] = record[field]
+    return changes
+
+
+def all_problems(checked: Checked, merged: Merge | None = None) -> list[Problem]:
+    """The file's problems and the merge's, by row."""
+    if merged is None or not merged.problems:
+        return checked.problems
+    return sorted([*checked.problems, *merged.problems], key=lambda problem: problem.row)
+
+
+def rejects_path(source: str | os.PathLike[str]) -> Path:
+    """Where rejected rows go by default: backlog.csv -> backlog.rejects.csv, beside it."""
+    path = Path(source)
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+# --- Exporting to a file or standard output --------------------------------------------------
+
+FORMATS = ("csv", "json", "xlsx")
+
+
+def write_export(
+    records: Iterable[Mapping], form: str, output: str | os.PathLike[str] | None, stdout: IO[str]
+) -> int:
+    """Write an export to `output` (created 0600, whole or not at all) or `stdout` for None/'-'."""
+    writer = {"csv": write_csv, "json": write_json}.get(form)
+    if output is None or os.fspath(output) == "-":
+        if writer is None:
+            raise Invalid(
+                _("An xlsx export cannot go to standard output: give a file with --output.")
+            )
+        return writer(records, stdout)
+    target = Path(output)
+    if target.is_dir():
+        raise Invalid(_("{path} is a folder: give a file name with --output.").format(path=target))
+    import tempfile
+
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise Invalid(
+            _("Cannot write {path} ({reason}): check the folder, or give another --output.").format(
+                path=target, reason=error.strerror or error
+            )
+        ) from None
+    try:
+        if writer is None:
+            os.close(descriptor)
+            count = write_xlsx(records, temporary)
+        else:
+            # A BOM in CSV files so that Excel shows accented names right; newline="" keeps
+            # the CSV module's own line ends.
+            encoding = "utf-8-sig" if form == "csv" else "utf-8"
+            with open(descriptor, "w", encoding=encoding, newline="") as stream:
+                count = writer(records, stream)
+        os.replace(temporary, target)  # mkstemp made it 0600; the export keeps that
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

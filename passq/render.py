@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
@@ -66,3 +67,18 @@ def line(text: str = "") -> None:
 def warn(text: str) -> None:
     """Print one line to standard error."""
     sys.stderr.write(text + "\n")
+
+
+@contextmanager
+def progress(label: str, total: int, at_least: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on standard error for `total` steps: None (silent) when `total` is
+    below `at_least` or standard error is not a terminal. Yields the callback to advance it."""
+    if total < at_least or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
