@@ -1256,7 +1256,9 @@ SHOWN_PROBLEMS = 20
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=_("CSV (UTF-8, ',' or ';') or .xlsx file."))],
+    file: Annotated[
+        Path, typer.Argument(help=_("CSV (UTF-8, ',' or ';') or .xlsx file."), metavar="FILE")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Check the file and count; write nothing."))
     ] = False,
@@ -1404,7 +1406,9 @@ def export(
         str,
         typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
     ] = "all",
-    form: Annotated[str, typer.Option("--format", help=_("csv, json or xlsx."))] = "csv",
+    form: Annotated[
+        str, typer.Option("--format", help=_("csv, json or xlsx."), metavar="FORMAT")
+    ] = "csv",
     output: Annotated[
         str | None,
         typer.Option(
