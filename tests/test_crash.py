@@ -1,0 +1,154 @@
+"""Crash safety: SIGKILL at random moments leaves a consistent database; Ctrl-C exits 130."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from passq import demo, importer, store
+
+NOW = "2024-06-27T08:00"
+IMPORT_ROWS = 50_000
+
+
+def passq_process(db: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PASSQ_DB": str(db), "PASSQ_NOW": NOW, "PASSQ_OPERATOR": "ani"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "passq", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def check_consistent(db: Path) -> dict:
+    """The invariants a kill must never break; returns counts for the caller."""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        # A batch is claimed whole or not at all: its row and all its claim events, together.
+        for batch_id, size in conn.execute("SELECT id, size FROM batches"):
+            claims = conn.execute(
+                "SELECT count(*) FROM events WHERE action = 'claimed' AND batch_id = ?",
+                (batch_id,),
+            ).fetchone()[0]
+            assert claims == size, f"batch {batch_id} claimed in part"
+        # Every book's status is the one its last status event left it in.
+        disagreeing = conn.execute(
+            "SELECT count(*) FROM applications a WHERE a.status IS NOT (SELECT e.status FROM "
+            "events e WHERE e.app_no = a.app_no AND e.status IS NOT NULL ORDER BY e.id DESC "
+            "LIMIT 1)"
+        ).fetchone()[0]
+        assert disagreeing == 0
+        assert conn.execute(
+            "SELECT count(*) FROM applications WHERE status = 'claimed' AND batch_id IS NULL"
+        ).fetchone() == (0,)
+        imported = conn.execute(
+            "SELECT count(*) FROM applications WHERE app_no LIKE 'IMP%'"
+        ).fetchone()[0]
+        assert imported in (0, IMPORT_ROWS), f"import landed in part: {imported} rows"
+        return {"imported": imported}
+
+
+def big_csv(path: Path, seed: int = 7) -> Path:
+    """A file of IMPORT_ROWS made-up books numbered IMP000000…"""
+    rows = (
+        {**record, "app_no": f"IMP{n:06d}"}
+        for n, record in enumerate(demo.applications(IMPORT_ROWS, date(2024, 6, 27), seed=seed))
+    )
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        importer.write_csv(rows, stream)
+    return path
+
+
+def seconds_to_run(db: Path, *args: str) -> float:
+    """How long one run of a command takes here, so kills can land inside it."""
+    started = time.perf_counter()
+    process = passq_process(db, *args)
+    process.wait()
+    return time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) -> None:
+    db = tmp_path / "passq.db"
+    conn = store.connect(db)
+    store.add_many(conn, demo.applications(3000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
+    conn.close()
+    big = big_csv(tmp_path / "big.csv")
+    # Measure each command once on a scratch copy, then kill inside that span.
+    scratch = tmp_path / "scratch.db"
+    source = store.connect(db)
+    store.backup(source, scratch, "x")
+    source.close()
+    durations = {
+        "next-batch": seconds_to_run(scratch, "next-batch", "--size", "50"),
+        "printed": seconds_to_run(scratch, "printed", "--batch", "1"),
+        "import": seconds_to_run(scratch, "import", str(big)),
+    }
+    rng = random.Random(20240627)
+    kills = rounds = 0
+    while kills < 50:
+        rounds += 1
+        assert rounds <= 200, f"only {kills} of {rounds} processes were killed mid-run"
+        with sqlite3.connect(db) as peek:
+            open_batch = peek.execute(
+                "SELECT batch_id FROM applications WHERE status = 'claimed' LIMIT 1"
+            ).fetchone()
+        choices = [("next-batch", "--size", "50")]
+        if open_batch:
+            choices.append(("printed", "--batch", str(open_batch[0])))
+        if rounds % 4 == 0:
+            choices.append(("import", str(big)))
+        args = rng.choice(choices)
+        process = passq_process(db, *args)
+        time.sleep(rng.uniform(0, 0.95 * durations[args[0]]))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        check_consistent(db)
+
+
+def test_ctrl_c_mid_command_exits_130_and_writes_nothing(passq, add_books, monkeypatch) -> None:
+    add_books(("A1",), ("A2",))
+    passq.ok("next-batch", "--size", "2")
+    before = passq.dump()
+    real_update = store._update
+    calls = []
+
+    def interrupted(conn, app_no, columns):
+        calls.append(app_no)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_update(conn, app_no, columns)
+
+    monkeypatch.setattr(store, "_update", interrupted)
+    result = passq("printed", "A1", "A2")
+    assert (result.exit_code, result.stderr) == (130, "Interrupted: nothing more was written.\n")
+    assert passq.dump() == before
+
+
+def test_sigint_during_an_import_exits_130(tmp_path: Path) -> None:
+    db = tmp_path / "passq.db"
+    big = big_csv(tmp_path / "big.csv")
+    store.connect(db).close()
+    scratch = tmp_path / "scratch.db"
+    store.connect(scratch).close()
+    span = seconds_to_run(scratch, "import", str(big))
+    process = passq_process(db, "import", str(big))
+    # Ctrl-C half-way through the time a whole import takes here.
+    time.sleep(span / 2)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode().strip().splitlines()[-1] == "Interrupted: nothing more was written."
+    assert check_consistent(db)["imported"] == 0
