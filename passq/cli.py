@@ -259,7 +259,10 @@ Urgent = Annotated[
 ]
 Note = Annotated[str | None, typer.Option("--note", help=_("Free note."))]
 AsJson = Annotated[bool, typer.Option("--json", help=_("Output JSON with stable keys."))]
-AppNos = Annotated[list[str], typer.Argument(help=_("Application numbers."), show_default=False)]
+AppNos = Annotated[
+    list[str],
+    typer.Argument(help=_("Application numbers."), show_default=False, metavar="APP_NO..."),
+]
 
 
 def _fields(**raw: str | None) -> dict[str, str | None]:
@@ -278,7 +281,9 @@ def _dates_line(record: dict, s: Session) -> str:
 @app.command()
 def add(
     ctx: typer.Context,
-    app_no: Annotated[str, typer.Argument(help=_("Application number (nomor permohonan)."))],
+    app_no: Annotated[
+        str, typer.Argument(help=_("Application number (nomor permohonan)."), metavar="APP_NO")
+    ],
     name: Name = None,
     service: Service = None,
     applied: Applied = None,
@@ -302,7 +307,9 @@ def add(
 @app.command()
 def edit(
     ctx: typer.Context,
-    app_no: Annotated[str, typer.Argument(help=_("Application number to correct."))],
+    app_no: Annotated[
+        str, typer.Argument(help=_("Application number to correct."), metavar="APP_NO")
+    ],
     name: Name = None,
     service: Service = None,
     applied: Applied = None,
@@ -340,7 +347,7 @@ def main() -> None:
 @app.command()
 def show(
     ctx: typer.Context,
-    app_no: Annotated[str, typer.Argument(help=_("Application number."))],
+    app_no: Annotated[str, typer.Argument(help=_("Application number."), metavar="APP_NO")],
     as_json: AsJson = False,
 ) -> None:
     """One application: its record, its planned print day and why, its history."""
@@ -538,7 +545,10 @@ def printed(
     ctx: typer.Context,
     app_nos: Annotated[
         list[str] | None,
-        typer.Argument(help=_("Application numbers, or '-' to read one a line (barcode scanner).")),
+        typer.Argument(
+            help=_("Application numbers, or '-' to read one a line (barcode scanner)."),
+            metavar="[APP_NO...|-]",
+        ),
     ] = None,
     batch_id: Annotated[
         int | None, typer.Option("--batch", help=_("Mark a whole batch printed."), metavar="ID")
@@ -609,7 +619,9 @@ def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
 @app.command()
 def release(
     ctx: typer.Context,
-    app_nos: Annotated[list[str] | None, typer.Argument(help=_("Application numbers."))] = None,
+    app_nos: Annotated[
+        list[str] | None, typer.Argument(help=_("Application numbers."), metavar="[APP_NO...]")
+    ] = None,
     batch_id: Annotated[
         int | None, typer.Option("--batch", help=_("Release a whole batch."), metavar="ID")
     ] = None,
