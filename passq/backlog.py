@@ -233,7 +233,8 @@ def check_fields(raw: Mapping[str, str | None], today: date) -> dict:
         elif field == "phone":
             checked[field] = check_phone(text) if text.strip() else None
         else:
-            checked[field] = check_text(text, field) or None
+            label = "urgent reason" if field == "urgent" else field
+            checked[field] = check_text(text, label) or None
     return checked
 
 
