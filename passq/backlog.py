@@ -28,7 +28,9 @@ DUE_WORKING_DAYS = {"regular": 4, "pmi": 4, "express": 0}
 APP_NO_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]{0,39}\Z")
 MAX_NAME = 200
 MAX_TEXT = 1000
-DATE_FORMS = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, today, tomorrow or +N"
+DATE_FORMS = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, 27 Juni 2024, today, tomorrow or +N"
+# Dates written out, in Indonesian or English ("Kamis, 27 Juni 2024", "27 Jun 2024").
+WRITTEN_DATE_FORMATS = ("D MMMM YYYY", "D MMM YYYY", "dddd, D MMMM YYYY", "dddd D MMMM YYYY")
 # Office settings kept in the database, with their defaults (DESIGN §7).
 DEFAULT_SETTINGS = {
     "capacity": 250,
@@ -116,6 +118,8 @@ def parse_date(text: str, today: date, option: str = "date") -> date:
             return date(year, month, day)
         if len(value) == 10 and value[4] == "-":
             return date.fromisoformat(value)
+        if value[:1].isalnum() and any(c.isalpha() for c in value):
+            return _written_date(text.strip())
     except ValueError:
         pass
     raise Invalid(
@@ -123,6 +127,19 @@ def parse_date(text: str, today: date, option: str = "date") -> date:
             option=option, text=text, forms=DATE_FORMS
         )
     )
+
+
+def _written_date(text: str) -> date:
+    """A date written out with a month name, Indonesian or English (pendulum knows both)."""
+    import pendulum  # ~40 ms: only for the unusual, written-out forms
+
+    for locale in ("id", "en"):
+        for form in WRITTEN_DATE_FORMATS:
+            try:
+                return pendulum.from_format(text.title(), form, locale=locale).date()
+            except ValueError:
+                continue
+    raise ValueError(text)
 
 
 def parse_moment(text: str) -> datetime:

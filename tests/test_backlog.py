@@ -24,6 +24,11 @@ TODAY = date(2024, 6, 27)
         ("Tomorrow", date(2024, 6, 28)),
         ("+4", date(2024, 7, 1)),
         (" +0 ", TODAY),
+        ("3 Juli 2024", date(2024, 7, 3)),
+        ("3 jul 2024", date(2024, 7, 3)),
+        ("Rabu, 3 Juli 2024", date(2024, 7, 3)),
+        ("3 July 2024", date(2024, 7, 3)),
+        ("17 Agustus 2024", date(2024, 8, 17)),
     ],
 )
 def test_parse_date_accepts_every_listed_form(text: str, expected: date) -> None:
@@ -38,7 +43,7 @@ def test_parse_date_refuses_other_forms_naming_the_accepted_ones(text: str) -> N
         backlog.parse_date(text, TODAY, "--travel date")
     assert str(error.value) == (
         f"Invalid --travel date '{text}': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-        "today, tomorrow or +N."
+        "27 Juni 2024, today, tomorrow or +N."
     )
     assert error.value.exit_code == 2
 

@@ -58,13 +58,13 @@ BAD_ADDS = [
         ["A2", "--name", "X", "--travel", "32/06/2024"],
         2,
         "Invalid --travel date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-        "today, tomorrow or +N.",
+        "27 Juni 2024, today, tomorrow or +N.",
     ),
     (
         ["A2", "--name", "X", "--applied", "yesterday"],
         2,
         "Invalid --applied date 'yesterday': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-        "today, tomorrow or +N.",
+        "27 Juni 2024, today, tomorrow or +N.",
     ),
     (
         ["A2", "--name", "X", "--service", "vip"],

@@ -95,7 +95,7 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["calendar", "off", "32/06/2024"],
             "Invalid date '32/06/2024': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
-            "today, tomorrow or +N.",
+            "27 Juni 2024, today, tomorrow or +N.",
         ),
     ],
 )

@@ -36,7 +36,7 @@ from passq.importer import (
 
 TODAY = date(2024, 6, 27)
 EXAMPLE = Path(__file__).parent.parent / "examples" / "backlog.csv"
-DATE_FORMS = "use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, today, tomorrow or +N."
+DATE_FORMS = "use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, 27 Juni 2024, today, tomorrow or +N."
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "in.csv") -> Path:
