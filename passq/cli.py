@@ -1,6 +1,5 @@
 """Typer commands: parse, call, render. No SQL here (store.py) and no rules (backlog.py)."""
 
-from __future__ import annotations
 
 import getpass
 import sqlite3
@@ -807,6 +806,12 @@ def _render_report(r: backlog.DayReport, office: str) -> None:
             (_("Capacity needed per print day"), r.capacity_needed),
             (_("Backlog clears on"), backlog.show_date(r.clears_on)),
         ),
+    )
+    render.line(
+        _(
+            "The last four figures plan from the next print day, as at day end; "
+            "'passq plan' shows the live schedule."
+        )
     )
     for batch in r.open_batches:
         render.warn(
