@@ -1,6 +1,7 @@
 """Typer commands: parse, call, render. No SQL here (store.py) and no rules (backlog.py)."""
 
-
+# No `from __future__ import annotations` here: typer would eval every parameter's annotation
+# string at start-up (~10 ms for 25 commands); real annotations are read as they are.
 import getpass
 import sqlite3
 import sys
