@@ -101,10 +101,24 @@ def m003_event_status_and_command(db) -> None:
     db.execute("CREATE INDEX events_command ON events (operator, command_id)")
 
 
+def m004_indexes_for_flat_cost(db) -> None:
+    """Indexes so that single-row commands and undo cost the same at any backlog size."""
+    for statement in (
+        # The next command id (Log) is max(command_id) + 1; undo reads one command's events.
+        "CREATE INDEX events_command_id ON events (command_id)",
+        # undo: whether a command was undone already, without reading every undo row. Only
+        # undo rows carry "undid"; a query for action = 'undo' alone keeps its scan.
+        "CREATE INDEX events_undone ON events (json_extract(detail, '$.undid')) "
+        "WHERE json_extract(detail, '$.undid') IS NOT NULL",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable, ...] = (
     m001_initial,
     m002_holiday_cache,
     m003_event_status_and_command,
+    m004_indexes_for_flat_cost,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -307,8 +321,9 @@ def used_today(conn: sqlite3.Connection, today: date) -> int:
     """Today's capacity already taken: books claimed (not yet printed) or printed today."""
     return conn.execute(
         "SELECT (SELECT count(*) FROM applications WHERE status = 'claimed')"
+        # `+status`: seek today's printed_at range rather than read every printed book.
         " + (SELECT count(*) FROM applications WHERE printed_at >= ? AND printed_at < ?"
-        "    AND status IN ('printed', 'collected'))",
+        "    AND +status IN ('printed', 'collected'))",
         _day_bounds(today),
     ).fetchone()[0]
 
@@ -610,12 +625,16 @@ def _insert_many(
 def undo(conn: sqlite3.Connection, at: str, operator: str) -> tuple[str, list[str]]:
     """Reverse `operator`'s last command not yet undone; returns its action and its books."""
     with command(conn, at, operator) as log:
-        command_id = conn.execute(
-            "SELECT max(command_id) FROM events WHERE operator = ? AND action != 'undo' "
-            "AND command_id NOT IN (SELECT json_extract(detail, '$.undid') FROM events "
-            "WHERE action = 'undo' AND operator = ?)",
-            (operator, operator),
-        ).fetchone()[0]
+        # Newest first, stopping at the first not undone: a few seeks, not a scan of every
+        # event of the operator (`+` lets the undone check use the events_undone index).
+        found = conn.execute(
+            "SELECT e.command_id FROM events e WHERE e.operator = ? AND e.action != 'undo' "
+            "AND NOT EXISTS (SELECT 1 FROM events WHERE action = 'undo' "
+            "AND json_extract(detail, '$.undid') = +e.command_id) "
+            "ORDER BY e.command_id DESC LIMIT 1",
+            (operator,),
+        ).fetchone()
+        command_id = found[0] if found else None
         if command_id is None:
             raise Refused(
                 _("Nothing to undo: {operator} has no action left to reverse.").format(
