@@ -411,6 +411,42 @@ def unique(app_nos: Iterable[str]) -> list[str]:
 
 
 STEPS = ("must", "near", "missed", "queue")
+# What plan_queue reads of a record (deadline and due included): all a plan needs to load.
+QUEUE_FIELDS = ("app_no", "service", "urgent", "applied", "travel")
+
+
+class Columns(Sequence[Mapping]):
+    """Records held as one list per field: a million books without a dict each (a third of the
+    memory, and plan_queue takes the lists as they are). Reads like a list of dicts."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: Mapping[str, Sequence]) -> None:
+        self._fields = dict(fields)
+
+    def column(self, key: str) -> Sequence:
+        """Every record's value of `key`, in order."""
+        return self._fields[key]
+
+    def __len__(self) -> int:
+        return len(next(iter(self._fields.values()), ()))
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return {key: values[index] for key, values in self._fields.items()}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Columns({list(self)!r})"
+
+
 # The plan looks at most this far ahead; books beyond it get no planned day (no capacity).
 MAX_PLAN_DAYS = 100 * 366
 # Deadlines this long after the backlog clears need no day of their own in the keepable set.
@@ -446,8 +482,16 @@ def plan_queue(
     pickup_days: int = 1,
     horizon_days: int = 7,
     add_working_days: Callable[[date, int], date] | None = None,
+    *,
+    first: int | None = None,
+    only: str | None = None,
 ) -> list[Placement]:
-    """Order the pending books by the queue rule (DESIGN §5), each with its planned print day."""
+    """Order the pending books by the queue rule (DESIGN §5), each with its planned print day.
+
+    The rule always weighs every book; `first` builds only the first that many placements
+    (`list`, `next-batch`), `only` only the placement of that application number, with its rank
+    in the whole plan (`show`), or none if it is not pending.
+    """
     import gc
 
     if not pending:
@@ -465,6 +509,8 @@ def plan_queue(
             pickup_days,
             horizon_days,
             add_working_days or add_weekdays,
+            first,
+            only,
         )
     finally:
         if collecting:
@@ -479,6 +525,8 @@ def _plan_queue(
     pickup_days: int,
     horizon_days: int,
     add_days: Callable[[date, int], date],
+    first: int | None,
+    only: str | None,
 ) -> list[Placement]:
     # Books are integer indices into column lists, and every per-book step that can run in C
     # (map, zip, compress, sort keys) does: that keeps a million books within a few seconds.
@@ -493,22 +541,21 @@ def _plan_queue(
 
     # Deadline and due depend on (service, applied, travel) only: compute them once per
     # distinct combination, with the very functions the rest of passq uses.
+    keys = list(zip(services, applieds, travels, strict=True))
     facts: dict[tuple, tuple] = {}
-    book_facts = []
-    for key, record in zip(zip(services, applieds, travels, strict=True), pending, strict=True):
-        fact = facts.get(key)
-        if fact is None:
-            book_deadline = deadline(record, pickup_days)
-            book_due = due(record, add_days)
-            fact = facts[key] = (
-                book_deadline,
-                None if book_deadline is None else (book_deadline - today).days,
-                book_due.toordinal(),
-                book_deadline is not None,
-                book_due,
-            )
-        book_facts.append(fact)
-    del travels, facts
+    for key in set(keys):
+        record = {"service": key[0], "applied": key[1], "travel": key[2]}
+        book_deadline = deadline(record, pickup_days)
+        book_due = due(record, add_days)
+        facts[key] = (
+            book_deadline,
+            None if book_deadline is None else (book_deadline - today).days,
+            book_due.toordinal(),
+            book_deadline is not None,
+            book_due,
+        )
+    book_facts = list(map(facts.__getitem__, keys))
+    del travels, facts, keys
     limits = list(map(itemgetter(1), book_facts))  # deadline as days from today
     ordinals = {day: day.toordinal() for day in set(applieds)}
     applied_keys = list(map(ordinals.__getitem__, applieds))
@@ -585,6 +632,7 @@ def _plan_queue(
     # Step 2, day by day. Each day's assignments fit its room and step a comes first, so a
     # kept book is placed on its assigned day at the latest: it never misses its deadline.
     placed = bytearray(count)
+    wanted = count if first is None else min(count, first)
     order: list[int] = []
     runs: list[tuple[date | None, str, int]] = []  # (day, step, books) in rank order
     next_kept = next_missed = next_queued = 0
@@ -634,9 +682,9 @@ def _plan_queue(
                 left -= 1
         if len(order) > start:
             runs.append((day, "queue", len(order) - start))
-        if len(order) == count:
+        if len(order) >= wanted:
             break
-    if len(order) < count:
+    if len(order) < wanted:
         # The calendar has no capacity left: the rest keep the rule's order, without a day.
         rest = missed[next_missed:]
         for book in rest:
@@ -648,11 +696,24 @@ def _plan_queue(
         runs.append((None, "queue", len(order) - start))
     del must_on, kept, missed, by_due, placed, limits
 
+    # Placements cost more than the rule itself: build only those asked for.
+    ranks: Sequence[int] = range(1, count + 1)
+    if only is not None:
+        ranks = [order.index(app_nos.index(only)) + 1] if only in app_nos else []
+    elif first is not None:
+        ranks = range(1, wanted + 1)
     planned_days: list[date | None] = []
     steps: list[str] = []
+    needed = ranks[-1] if ranks else 0
     for day, step, books in runs:
+        if len(planned_days) >= needed:
+            break
         planned_days += [day] * books
         steps += [step] * books
+    if len(ranks) < count:
+        order = [order[rank - 1] for rank in ranks]
+        planned_days = [planned_days[rank - 1] for rank in ranks]
+        steps = [steps[rank - 1] for rank in ranks]
     ordered = list(map(book_facts.__getitem__, order))
     book_app_nos = list(map(app_nos.__getitem__, order))
     del book_facts, app_nos, order
@@ -664,7 +725,7 @@ def _plan_queue(
     return list(
         map(
             Placement,
-            range(1, count + 1),
+            ranks,
             book_app_nos,
             planned_days,
             steps,
@@ -678,6 +739,9 @@ def _plan_queue(
 def _column(records: Sequence[Mapping], key: str) -> list:
     from operator import itemgetter, methodcaller
 
+    if isinstance(records, Columns):
+        values = records.column(key)
+        return values if isinstance(values, list) else list(values)
     try:
         return list(map(itemgetter(key), records))
     except KeyError:  # hand-made records may leave out the optional fields
@@ -922,16 +986,23 @@ def day_report(
     plan: PlanSummary,
     at: datetime,
 ) -> DayReport:
-    """Figures for `day` from its events, the batches open at its end (aged at `at`), the books
-    pending then and the plan made from them."""
-    actions = Counter(event["action"] for event in events)
-    printed = [event for event in events if event["action"] == "printed"]
+    """Figures for `day` from its events (an event with a `count` stands for that many), the
+    batches open at its end (aged at `at`), the books pending then and the plan made from them."""
+    actions: Counter[str] = Counter()
+    by_service: Counter[str] = Counter()
+    by_operator: Counter[str] = Counter()
+    for event in events:
+        times = event.get("count", 1)
+        actions[event["action"]] += times
+        if event["action"] == "printed":
+            by_service[event["service"]] += times
+            by_operator[event["operator"]] += times
     week_end = day + timedelta(days=7)
     return DayReport(
         day=day,
-        printed=len(printed),
-        printed_by_service=dict(Counter(event["service"] for event in printed)),
-        printed_by_operator=dict(Counter(event["operator"] for event in printed)),
+        printed=actions["printed"],
+        printed_by_service=dict(by_service),
+        printed_by_operator=dict(by_operator),
         failed=actions["failed"],
         released=actions["released"],
         cancelled=actions["cancelled"],
@@ -943,9 +1014,11 @@ def day_report(
         ],
         pending_end=len(pending),
         travel_within_7_days=sum(
-            1 for r in pending if r["travel"] is not None and day <= r["travel"] <= week_end
+            1
+            for travel in _column(pending, "travel")
+            if travel is not None and day <= travel <= week_end
         ),
-        oldest_pending_applied=min((r["applied"] for r in pending), default=None),
+        oldest_pending_applied=min(_column(pending, "applied"), default=None),
         will_miss=len(plan.will_miss),
         capacity_needed=plan.capacity_needed,
         clears_on=plan.clears_on,
@@ -958,11 +1031,6 @@ def travelling_soon(
 ) -> list[dict]:
     """The pending books travelling within `days` of `day`, soonest first, with the personal
     data a supervisor needs to call them (shown only when asked: `report --names`)."""
-    end = day + timedelta(days=days)
-    soon = sorted(
-        (r for r in pending if r["travel"] is not None and day <= r["travel"] <= end),
-        key=lambda r: (r["travel"], r["app_no"]),
-    )
     return [
         {
             "app_no": r["app_no"],
@@ -971,5 +1039,14 @@ def travelling_soon(
             "travel": r["travel"],
             "deadline": deadline(r, pickup_days),
         }
-        for r in soon
+        for r in travelling_within(pending, day, days)
     ]
+
+
+def travelling_within(pending: Iterable[Mapping], day: date, days: int = 7) -> list[Mapping]:
+    """The books of `pending` travelling within `days` of `day`, soonest first."""
+    end = day + timedelta(days=days)
+    return sorted(
+        (r for r in pending if r["travel"] is not None and day <= r["travel"] <= end),
+        key=lambda r: (r["travel"], r["app_no"]),
+    )

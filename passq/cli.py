@@ -6,6 +6,7 @@ import getpass
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -134,9 +135,14 @@ class Session:
         return self._calendar
 
     def placements(
-        self, records: list[dict], today: date | None = None, used: int | None = None
+        self,
+        records: Sequence[Mapping],
+        today: date | None = None,
+        used: int | None = None,
+        **wanted: int | str | None,
     ) -> list[backlog.Placement]:
-        """The queue rule over `records` (pending books), as of `today` with `used` capacity."""
+        """The queue rule over `records` (pending books), as of `today` with `used` capacity;
+        `wanted` is plan_queue's `first` or `only`."""
         if today is None:
             today = self.today
         if used is None:
@@ -149,6 +155,7 @@ class Session:
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],
             add_working_days=self.calendar.add_working_days,
+            **wanted,
         )
 
     def summary(
@@ -163,10 +170,15 @@ class Session:
             default_capacity=self.settings["capacity"],
         )
 
-    def plan(self) -> tuple[dict[str, dict], list[backlog.Placement]]:
-        """The pending books by number and the queue rule's placement of each."""
-        records = store.pending(self.conn)
-        return {record["app_no"]: record for record in records}, self.placements(records)
+    def plan(self, **wanted: int | str | None) -> list[backlog.Placement]:
+        """The queue rule's placement of every pending book (or those `wanted`), in rank order."""
+        return self.placements(store.queue(self.conn), **wanted)
+
+    def queue_rows(self, placements: list[backlog.Placement]) -> list[dict]:
+        """The rows `list` and `next-batch` show for these placements (whole records read for
+        these books only)."""
+        records = store.existing(self.conn, [p.app_no for p in placements])
+        return [_queue_row(p, records[p.app_no]) for p in placements]
 
 
 def session(ctx: typer.Context) -> Session:
@@ -355,8 +367,7 @@ def show(
     record = store.require(s.conn, backlog.check_app_no(app_no))
     placement = None
     if record["status"] == "pending":
-        _records, placements = s.plan()
-        placement = next(p for p in placements if p.app_no == record["app_no"])
+        placement = s.plan(only=record["app_no"])[0]
     events = store.history(s.conn, record["app_no"])
     if as_json:
         why = _explain(s, placement, record) if placement else None
@@ -436,8 +447,7 @@ def list_(
         )
     s = session(ctx)
     if status == "pending":
-        records, placements = s.plan()
-        rows = [_queue_row(p, records[p.app_no]) for p in placements[:limit]]
+        rows = s.queue_rows(s.plan(first=limit))
     else:
         rows = [
             {
@@ -484,19 +494,16 @@ def next_batch(
     """Claim the next books to print for this operator (never the same as another desk's)."""
     s = session(ctx)
     if peek:
-        records, placements = s.plan()
-        batch_id, books = None, [_queue_row(p, records[p.app_no]) for p in placements[:size]]
+        batch_id, books = None, s.queue_rows(s.plan(first=size))
     else:
-        chosen: list[dict] = []
+        chosen: list[backlog.Placement] = []
 
         def choose(queue: list[dict]) -> list[str]:
-            placements = s.placements(queue)[:size]
-            by_no = {record["app_no"]: record for record in queue}
-            chosen.extend(_queue_row(p, by_no[p.app_no]) for p in placements)
-            return [p.app_no for p in placements]
+            chosen.extend(s.placements(queue, first=size))
+            return [p.app_no for p in chosen]
 
-        batch_id, _claimed = store.claim(s.conn, choose, s.stamp, s.operator)
-        books = chosen
+        batch_id, claimed = store.claim(s.conn, choose, s.stamp, s.operator)
+        books = [_queue_row(p, record) for p, record in zip(chosen, claimed, strict=True)]
         _warn_stale(s)
     if as_json:
         render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
@@ -764,7 +771,11 @@ def report(
         s.now if report_day == s.today else s.end_of(report_day),
     )
     # Names and phones only when asked for (DESIGN §8: reports show counts, not personal data).
-    soon = backlog.travelling_soon(pending_end, report_day, s.settings["pickup_days"])
+    soon = []
+    if names:
+        near = [r["app_no"] for r in backlog.travelling_within(pending_end, report_day)]
+        whole = store.existing(s.conn, near).values()
+        soon = backlog.travelling_soon(list(whole), report_day, s.settings["pickup_days"])
     if as_json:
         from dataclasses import asdict
 
@@ -985,7 +996,7 @@ def plan(
 ) -> None:
     """The schedule: per print day who is planned, who will miss, the capacity needed."""
     s = session(ctx)
-    records, placements = s.plan()
+    placements = s.plan()
     used = store.used_today(s.conn, s.today)
     summary = s.summary(placements, s.today, used)
     by_day: dict[date | None, list[backlog.Placement]] = {}
@@ -994,6 +1005,10 @@ def plan(
     if as_json:
         render.emit_json(_plan_json(s, placements, summary, by_day))
         return
+    # Whole records only for the books the tables name.
+    shown = [p.app_no for planned in list(by_day.values())[:days] for p in planned[:3]]
+    shown += [p.app_no for p in summary.will_miss[:20]]
+    records = store.existing(s.conn, shown)
     _render_plan(s, records, placements, summary, by_day, days, names)
 
 
@@ -1452,7 +1467,7 @@ def export(
     records = store.applications(s.conn, None if status == "all" else status)
     planned: dict[str, date | None] = {}
     if status in ("pending", "all"):
-        planned = {p.app_no: p.planned_day for p in s.plan()[1]}
+        planned = {p.app_no: p.planned_day for p in s.plan()}
     rows = ({**record, "planned_day": planned.get(record["app_no"])} for record in records)
     count = importer.write_export(rows, form, output, sys.stdout)
     if not to_stdout:

@@ -265,8 +265,45 @@ def require(conn: sqlite3.Connection, app_no: str) -> dict:
 
 
 def pending(conn: sqlite3.Connection) -> list[dict]:
-    """Every pending application (the queue rule's input)."""
+    """Every pending application, whole."""
     return _records(conn, "SELECT * FROM applications WHERE status = 'pending'")
+
+
+_QUEUE_SELECT = "SELECT app_no, service, urgent, applied, travel FROM applications"
+
+
+def queue(conn: sqlite3.Connection) -> backlog.Columns:
+    """Every pending application with only the fields the queue rule reads (QUEUE_FIELDS), as
+    columns: a third of the time and memory of whole records."""
+    return _queue_columns(conn, f"{_QUEUE_SELECT} WHERE status = 'pending'")
+
+
+class _Days(dict):
+    """ISO date text -> date, each distinct day parsed once (a backlog spans a few weeks)."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+def _queue_columns(conn: sqlite3.Connection, select: str, params: Sequence = ()) -> backlog.Columns:
+    """The rows of `select` (QUEUE_FIELDS, in that order) as columns."""
+    # One JSON array per column, built by SQLite and read by the json module, both in C: half
+    # the time of fetching a row tuple per book. One pass feeds every array, so they align.
+    arrays = ", ".join(f"json_group_array({field})" for field in backlog.QUEUE_FIELDS)
+    texts = list(conn.execute(f"SELECT {arrays} FROM ({select})", params).fetchone())
+    days = _Days({None: None})
+    shared = {service: service for service in backlog.SERVICES}
+    columns = {}
+    for index, field in enumerate(backlog.QUEUE_FIELDS):
+        values = json.loads(texts[index])
+        texts[index] = None  # a million books: let each text go once read
+        if field in DATE_COLUMNS:
+            values = list(map(days.__getitem__, values))
+        elif field == "service":
+            values = list(map(shared.get, values, values))
+        columns[field] = values
+    return backlog.Columns(columns)
 
 
 def by_status(conn: sqlite3.Connection, status: str | None, limit: int | None) -> list[dict]:
@@ -552,21 +589,21 @@ def claim(
     at: str,
     operator: str,
 ) -> tuple[int | None, list[dict]]:
-    """Claim the books `choose` picks from the pending ones, in one write transaction.
+    """Claim the books `choose` picks from the pending ones (as `queue` gives them), in one write
+    transaction; returns the batch id and the chosen books' whole records as they were.
 
     Reading the queue, picking and marking happen under one write lock, so two desks claiming
     at the same moment never get the same book.
     """
     with command(conn, at, operator) as log:
-        queue = pending(conn)
-        chosen = choose(queue)
+        chosen = choose(queue(conn))
         if not chosen:
             return None, []
+        claimed = existing(conn, chosen)
         batch_id = conn.execute(
             "INSERT INTO batches (operator, claimed_at, size) VALUES (?, ?, ?)",
             (operator, at, len(chosen)),
         ).lastrowid
-        by_no = {record["app_no"]: record for record in queue}
         for app_no in chosen:
             conn.execute(
                 "UPDATE applications SET status = 'claimed', batch_id = ?, updated_at = ? "
@@ -574,7 +611,7 @@ def claim(
                 (batch_id, at, app_no),
             )
             log("claimed", app_no, batch_id, {"from": "pending"}, "claimed")
-    return batch_id, [by_no[app_no] for app_no in chosen]
+    return batch_id, [claimed[app_no] for app_no in chosen]
 
 
 def add_many(conn: sqlite3.Connection, records: Iterable[Mapping], at: str, operator: str) -> int:
@@ -716,10 +753,12 @@ def is_empty(conn: sqlite3.Connection) -> bool:
 
 
 def day_events(conn: sqlite3.Connection, day: date) -> list[dict]:
-    """The day's events with the service of their application."""
+    """The day's events counted by action, operator and (printed books only) service: a day
+    that imported 100,000 books gives one row for them, `count` 100,000."""
     cursor = conn.execute(
-        "SELECT e.action, e.operator, e.app_no, e.batch_id, a.service FROM events e "
-        "LEFT JOIN applications a ON a.app_no = e.app_no WHERE e.at >= ? AND e.at < ?",
+        "SELECT e.action, e.operator, CASE WHEN e.action = 'printed' THEN "
+        "(SELECT a.service FROM applications a WHERE a.app_no = e.app_no) END AS service, "
+        "count(*) AS count FROM events e WHERE e.at >= ? AND e.at < ? GROUP BY 1, 2, 3",
         _day_bounds(day),
     )
     columns = [c[0] for c in cursor.description]
@@ -729,9 +768,10 @@ def day_events(conn: sqlite3.Connection, day: date) -> list[dict]:
 def state_at_end_of(
     conn: sqlite3.Connection, day: date, today: date
 ) -> tuple[list[dict], list[dict]]:
-    """(pending books, open batches) as they stood at the end of `day`, replayed from events."""
+    """(pending books, open batches) as they stood at the end of `day`, replayed from events;
+    the books with the fields of `queue` only."""
     if day >= today:
-        return pending(conn), _open_batches_now(conn)
+        return queue(conn), _open_batches_now(conn)
     end = _day_bounds(day)[1]
     conn.execute("DROP TABLE IF EXISTS temp.day_end")
     conn.execute(
@@ -740,10 +780,10 @@ def state_at_end_of(
         "      GROUP BY app_no) last ON last.id = e.id",
         (end,),
     )
-    books = _records(
+    books = _queue_columns(
         conn,
-        "SELECT a.* FROM applications a JOIN temp.day_end d ON d.app_no = a.app_no "
-        "WHERE d.status = 'pending'",
+        "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM applications a "
+        "JOIN temp.day_end d ON d.app_no = a.app_no WHERE d.status = 'pending'",
     )
     cursor = conn.execute(
         "SELECT d.batch_id, b.operator, b.claimed_at, count(*) FROM temp.day_end d "

@@ -430,3 +430,27 @@ def test_explain_reads_like_a_phone_answer():
         "No travel date, so no deadline: printed in turn by its due date Fri 28/06; "
         "planned Tue 25/06 (step: in turn by due date Fri 28/06)"
     )
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_columns_first_and_only_give_the_whole_plans_placements(seed):
+    rng = random.Random(5000 + seed)
+    today, capacity, used_today, records = random_instance(rng)
+    horizon_days = rng.choice((0, 2, 7))
+    whole = plan_queue(records, today, capacity, used_today, horizon_days=horizon_days)
+    columns = backlog.Columns(
+        {field: [r[field] for r in records] for field in backlog.QUEUE_FIELDS}
+    )
+    assert columns == [{f: r[f] for f in backlog.QUEUE_FIELDS} for r in records]
+    assert plan_queue(columns, today, capacity, used_today, horizon_days=horizon_days) == whole
+    for first in range(len(records) + 2):
+        assert (
+            plan_queue(records, today, capacity, used_today, horizon_days=horizon_days, first=first)
+            == whole[:first]
+        )
+    for placement in whole:
+        only = plan_queue(
+            columns, today, capacity, used_today, horizon_days=horizon_days, only=placement.app_no
+        )
+        assert only == [placement]
+    assert plan_queue(records, today, capacity, used_today, only="not-pending") == []

@@ -183,3 +183,18 @@ def test_add_many_lands_in_one_transaction(conn) -> None:
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert store.add_many(conn, records[:2], AT, "ani") == 2
     assert not store.is_empty(conn)
+
+
+def test_queue_holds_the_rule_fields_of_the_pending_books_as_columns(conn) -> None:
+    store.add(conn, book("A1", travel="2024-07-01", destination="Jepang"), AT, "ani")
+    store.add(
+        conn, book("A2", service="express", urgent="berobat", phone="0812-3456-7890"), AT, "ani"
+    )
+    store.add(conn, book("A3"), AT, "ani")
+    store.claim(conn, lambda queue: ["A3"], AT, "ani")
+    queue = store.queue(conn)
+    assert isinstance(queue, backlog.Columns)
+    assert list(queue) == [
+        {field: record[field] for field in backlog.QUEUE_FIELDS} for record in store.pending(conn)
+    ]
+    assert queue.column("travel") == [date(2024, 7, 1), None]
