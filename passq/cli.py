@@ -8,6 +8,8 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated
 
@@ -1005,9 +1007,8 @@ def plan(
     placements = s.plan()
     used = store.used_today(s.conn, s.today)
     summary = s.summary(placements, s.today, used)
-    by_day: dict[date | None, list[backlog.Placement]] = {}
-    for placement in placements:
-        by_day.setdefault(placement.planned_day, []).append(placement)
+    # Rank order: planned days never go down, the books without a day come last.
+    by_day = {day: list(books) for day, books in groupby(placements, attrgetter("planned_day"))}
     if as_json:
         render.emit_json(_plan_json(s, placements, summary, by_day))
         return
@@ -1019,40 +1020,32 @@ def plan(
 
 
 def _plan_json(s: Session, placements, summary, by_day) -> dict:
+    # The long lists go out as columns, written as they are encoded (a million books).
+    days = [day for day in by_day if day is not None]
     return {
         "today": s.today,
         "capacity": s.settings["capacity"],
-        "days": [
+        "days": render.Objects(
             {
-                "date": day,
-                "capacity": s.calendar.capacity(day),
-                "planned": [p.app_no for p in planned],
+                "date": days,
+                "capacity": map(s.calendar.capacity, days),
+                "planned": ([p.app_no for p in by_day[day]] for day in days),
             }
-            for day, planned in by_day.items()
-            if day is not None
-        ],
-        "will_miss": [
-            {"app_no": p.app_no, "deadline": p.deadline, "planned_day": p.planned_day}
-            for p in summary.will_miss
-        ],
+        ),
+        "will_miss": _objects(summary.will_miss, "app_no", "deadline", "planned_day"),
         "clears_on": summary.clears_on,
         "capacity_needed": summary.capacity_needed,
         "extra_per_day": summary.extra_per_day,
         "extra_days": summary.extra_days,
         "due_broken": summary.overdue,
-        "items": [
-            {
-                "rank": p.rank,
-                "app_no": p.app_no,
-                "planned_day": p.planned_day,
-                "step": p.step,
-                "deadline": p.deadline,
-                "due": p.due,
-                "on_time": p.on_time,
-            }
-            for p in placements
-        ],
+        "items": _objects(
+            placements, "rank", "app_no", "planned_day", "step", "deadline", "due", "on_time"
+        ),
     }
+
+
+def _objects(placements: list[backlog.Placement], *fields: str) -> render.Objects:
+    return render.Objects({field: map(attrgetter(field), placements) for field in fields})
 
 
 def _render_plan(s: Session, records, placements, summary, by_day, days: int, names: bool) -> None:
