@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations` here: typer would eval every parameter's annotation
 # string at start-up (~10 ms for 25 commands); real annotations are read as they are.
-import getpass
 import sqlite3
 import sys
 from collections import Counter
@@ -243,7 +242,11 @@ def main_options(
     ] = False,
 ) -> None:
     """Print the passport backlog in the order that gets the most people onto their flights."""
-    who = (operator or getpass.getuser()).strip()
+    if not operator:
+        import getpass  # with termios and pwd: only without --operator or PASSQ_OPERATOR
+
+        operator = getpass.getuser()
+    who = operator.strip()
     if not who:
         raise Invalid(_("The operator name is empty: give it with --operator."))
     ctx.obj = Session(db or default_db(), now, who, busy_timeout)
