@@ -8,9 +8,9 @@ Run by hand, not by the tests:
 For each backlog size it builds a database with the demo generator (`passq.demo.applications`
 and `store.add_many`, each book registered on the day it was applied for; 1,000,000 books too
 with --big), then times each command as a whole process: one warm-up run, then the median of
---runs runs (at least 7), with the child's own peak memory from wait4(). The floor,
-`python -c "import typer, sqlite3"`, runs after every timed run and its pooled median is what
-the ratios divide by. Commands that change the backlog run on a fresh copy of the size's
+--runs runs (at least 7, in rounds over all the commands), with the child's own peak memory
+from wait4(). The floor, `python -c "import typer, sqlite3"`, runs after every timed run and
+its pooled median is what the ratios divide by. Commands that change the backlog run on a fresh copy of the size's
 database each time (claiming, import), or change one book per run (add, printed, collected),
 so the sizes stay what they say. The import row imports 100,000 new books into that copy.
 
@@ -168,23 +168,28 @@ class Bench:
     def floor_argv(self) -> list[str]:
         return [sys.executable, "-c", "import typer, sqlite3"]
 
-    def time_case(self, case: Case, books: int | None) -> Cell:
-        """One warm-up run, then `runs` timed runs, each after a run of the floor."""
-        cell = Cell(case.name, books)
+    def time_cases(self, cases: list[Case], books: int | None) -> list[Cell]:
+        """One warm-up run of each case, then `runs` rounds of one run of each case, each run
+        followed by one of the floor: a slow minute of the machine weighs on every command
+        (and on the floor) alike, not on whichever command it fell on."""
+        cells = [Cell(case.name, books) for case in cases]
         for n in range(self.runs + 1):
-            db = self._prepare(case)
-            command = [sys.executable, "-m", "passq"] if case.module else self.passq
-            argv = [*command, *(["--db", str(db)] if db else []), *case.args(self, n)]
-            wall, peak = self.run(argv)
-            if n == 0:
-                continue
-            cell.seconds.append(wall)
-            cell.peak_mb.append(peak)
-            floor_wall, floor_peak = self.run(self.floor_argv())
-            self.floor.seconds.append(floor_wall)
-            self.floor.peak_mb.append(floor_peak)
-        self.cells.append(cell)
-        return cell
+            for case, cell in zip(cases, cells, strict=True):
+                wall, peak = self.run(self._argv(case, n))
+                if n == 0:
+                    continue
+                cell.seconds.append(wall)
+                cell.peak_mb.append(peak)
+                floor_wall, floor_peak = self.run(self.floor_argv())
+                self.floor.seconds.append(floor_wall)
+                self.floor.peak_mb.append(floor_peak)
+        self.cells += cells
+        return cells
+
+    def _argv(self, case: Case, n: int) -> list[str]:
+        db = self._prepare(case)
+        command = [sys.executable, "-m", "passq"] if case.module else self.passq
+        return [*command, *(["--db", str(db)] if db else []), *case.args(self, n)]
 
     def _prepare(self, case: Case) -> Path | None:
         if case.db == "fresh":
@@ -399,16 +404,12 @@ def main() -> None:
         say(f"timing {' '.join(bench.passq)}, {args.runs} runs after a warm-up, in {work}")
         if any(case.name.startswith("passq import") for case in cases):
             bench.write_import_file(IMPORT_ROWS)
-        for case in cases:
-            if case.db is None:
-                cell = bench.time_case(case, None)
-                say(f"{case.name:<40} {'-':>9}  {cell.median:.3f} s")
+        for cell in bench.time_cases([case for case in cases if case.db is None], None):
+            say(f"{cell.command:<40} {'-':>9}  {cell.median:.3f} s")
         for size in sizes:
             bench.build(size)
-            for case in cases:
-                if case.db is not None:
-                    cell = bench.time_case(case, size)
-                    say(f"{case.name:<40} {size:>9,}  {cell.median:.3f} s")
+            for cell in bench.time_cases([case for case in cases if case.db is not None], size):
+                say(f"{cell.command:<40} {size:>9,}  {cell.median:.3f} s")
         facts = machine()
         print(
             f"{facts['cpu']}, {facts['nproc']} CPUs; Python {facts['python']}, "
