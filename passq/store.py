@@ -274,7 +274,7 @@ _QUEUE_SELECT = "SELECT app_no, service, urgent, applied, travel FROM applicatio
 
 def queue(conn: sqlite3.Connection) -> backlog.Columns:
     """Every pending application with only the fields the queue rule reads (QUEUE_FIELDS), as
-    columns: a third of the time and memory of whole records."""
+    columns: a fraction of the time and memory of whole records (`pending`)."""
     return _queue_columns(conn, f"{_QUEUE_SELECT} WHERE status = 'pending'")
 
 
@@ -767,7 +767,7 @@ def day_events(conn: sqlite3.Connection, day: date) -> list[dict]:
 
 def state_at_end_of(
     conn: sqlite3.Connection, day: date, today: date
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[backlog.Columns, list[dict]]:
     """(pending books, open batches) as they stood at the end of `day`, replayed from events;
     the books with the fields of `queue` only."""
     if day >= today:
