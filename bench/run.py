@@ -10,9 +10,10 @@ and `store.add_many`, each book registered on the day it was applied for; 1,000,
 with --big), then times each command as a whole process: one warm-up run, then the median of
 --runs runs (at least 7, in rounds over all the commands), with the child's own peak memory
 from wait4(). The floor, `python -c "import typer, sqlite3"`, runs after every timed run and
-its pooled median is what the ratios divide by. Commands that change the backlog run on a fresh copy of the size's
-database each time (claiming, import), or change one book per run (add, printed, collected),
-so the sizes stay what they say. The import row imports 100,000 new books into that copy.
+its pooled median is what the ratios divide by. Commands that change the backlog run on a
+fresh copy of the size's database each time (claiming, import), or change one book per run
+(add, printed, collected), so the sizes stay what they say. The import row imports 100,000
+new books into that copy.
 
 Children run without PYTHONDONTWRITEBYTECODE (a machine that sets it recompiles passq at every
 start, ~40 ms): an installed passq has its .pyc files, so the bench warms that cache first.
