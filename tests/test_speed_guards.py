@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from passq import demo, store
+from passq import cli, demo, store
 from passq.cli import app
 
 NOW = "2024-06-27T10:00"
@@ -206,3 +206,18 @@ def test_single_row_commands_cost_the_same_at_100_and_10000_books(
     # A scan of the books or events would take at least one step per row (10,000 rows: 100
     # hundreds); an index seek takes about as many at 100 books as at 10,000.
     assert large_steps <= small_steps + 20, (small_steps, large_steps)
+
+
+# --- start-up: typer builds only the command given ------------------------------------------
+
+
+def test_the_command_is_found_past_the_global_options() -> None:
+    from typer.main import get_command
+
+    group = get_command(app)
+    taking_values = {name for param in group.params if not param.is_flag for name in param.opts}
+    assert taking_values == cli.GLOBAL_VALUE_OPTIONS
+    assert cli._command_name(["--db", "x.db", "--operator", "list", "add", "A1"]) == "add"
+    assert cli._command_name(["--db=x.db", "--now", "today", "printed", "-"]) == "printed"
+    assert cli._command_name(["--version"]) is None
+    assert cli._command_name(["--", "add"]) is None
