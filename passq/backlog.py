@@ -492,10 +492,77 @@ def plan_queue(
     (`list`, `next-batch`), `only` only the placement of that application number, with its rank
     in the whole plan (`show`), or none if it is not pending.
     """
+    placements, _runs, _facts = _without_collector(
+        pending,
+        today,
+        capacity,
+        used_today,
+        pickup_days,
+        horizon_days,
+        add_working_days,
+        first,
+        only,
+    )
+    return placements
+
+
+def plan_figures(
+    pending: Sequence[Mapping],
+    today: date,
+    capacity: Callable[[date], int],
+    used_today: int = 0,
+    pickup_days: int = 1,
+    horizon_days: int = 7,
+    add_working_days: Callable[[date, int], date] | None = None,
+    *,
+    default_capacity: int,
+) -> PlanSummary:
+    """plan_summary of plan_queue, without a placement for every book: only the books that will
+    miss get one (the day-end report at 100,000 books needs the figures, not the schedule)."""
+    from operator import itemgetter
+
+    will_miss, runs, book_facts = _without_collector(
+        pending,
+        today,
+        capacity,
+        used_today,
+        pickup_days,
+        horizon_days,
+        add_working_days,
+        None,
+        None,
+        missing=True,
+    )
+    return _summary(
+        will_miss,
+        # In rank order, planned days never go down; the books without a day come last.
+        clears_on=next((day for day, _step, books in reversed(runs) if books), None),
+        unplanned=sum(books for day, _step, books in runs if day is None),
+        overdue=sum(map(today.__gt__, map(itemgetter(4), book_facts))),
+        per_deadline=Counter(filter(today.__le__, filter(None, map(itemgetter(0), book_facts)))),
+        today=today,
+        capacity=capacity,
+        used_today=used_today,
+        default_capacity=default_capacity,
+    )
+
+
+def _without_collector(
+    pending: Sequence[Mapping],
+    today: date,
+    capacity: Callable[[date], int],
+    used_today: int,
+    pickup_days: int,
+    horizon_days: int,
+    add_working_days: Callable[[date, int], date] | None,
+    first: int | None,
+    only: str | None,
+    missing: bool = False,
+) -> tuple[list[Placement], list[tuple], list[tuple]]:
     import gc
 
     if not pending:
-        return []
+        return [], [], []
     # A million books means millions of new objects; the cyclic collector would rescan them
     # again and again (over a second) although none of them can form a cycle.
     collecting = gc.isenabled()
@@ -511,6 +578,7 @@ def plan_queue(
             add_working_days or add_weekdays,
             first,
             only,
+            missing,
         )
     finally:
         if collecting:
@@ -527,10 +595,13 @@ def _plan_queue(
     add_days: Callable[[date, int], date],
     first: int | None,
     only: str | None,
-) -> list[Placement]:
+    missing: bool,
+) -> tuple[list[Placement], list[tuple], list[tuple]]:
+    """The placements asked for (see plan_queue; `missing`: those of the books that will miss),
+    the (day, step, books) runs in rank order and each book's facts."""
     # Books are integer indices into column lists, and every per-book step that can run in C
     # (map, zip, compress, sort keys) does: that keeps a million books within a few seconds.
-    from itertools import compress, repeat
+    from itertools import chain, compress, repeat
     from operator import itemgetter
 
     count = len(pending)
@@ -702,6 +773,14 @@ def _plan_queue(
         ranks = [order.index(app_nos.index(only)) + 1] if only in app_nos else []
     elif first is not None:
         ranks = range(1, wanted + 1)
+    elif missing:
+        every_day = chain.from_iterable(repeat(day, books) for day, _step, books in runs)
+        deadlines = map(itemgetter(0), map(book_facts.__getitem__, order))
+        ranks = [
+            rank
+            for rank, (planned, limit) in enumerate(zip(every_day, deadlines, strict=True), 1)
+            if limit is not None and (planned is None or planned > limit)
+        ]
     planned_days: list[date | None] = []
     steps: list[str] = []
     needed = ranks[-1] if ranks else 0
@@ -716,13 +795,13 @@ def _plan_queue(
         steps = [steps[rank - 1] for rank in ranks]
     ordered = list(map(book_facts.__getitem__, order))
     book_app_nos = list(map(app_nos.__getitem__, order))
-    del book_facts, app_nos, order
+    del app_nos, order
     book_deadlines = list(map(itemgetter(0), ordered))
     on_time = [
         None if limit is None else planned is not None and planned <= limit
         for planned, limit in zip(planned_days, book_deadlines, strict=True)
     ]
-    return list(
+    placements = list(
         map(
             Placement,
             ranks,
@@ -734,6 +813,7 @@ def _plan_queue(
             on_time,
         )
     )
+    return placements, runs, book_facts
 
 
 def _column(records: Sequence[Mapping], key: str) -> list:
@@ -796,16 +876,37 @@ def plan_summary(
     default_capacity: int,
 ) -> PlanSummary:
     """Who will miss, when the backlog clears, and the capacity that would save everyone."""
-    will_miss = [placement for placement in placements if placement.on_time is False]
-    unplanned = sum(1 for placement in placements if placement.planned_day is None)
-    # plan_queue returns placements in rank order, so planned days never go down.
-    clears_on = placements[-1].planned_day if placements else None
-    overdue = sum(1 for placement in placements if placement.due < today)
-    per_deadline = Counter(
-        placement.deadline
-        for placement in placements
-        if placement.deadline is not None and placement.deadline >= today
+    return _summary(
+        [placement for placement in placements if placement.on_time is False],
+        # plan_queue returns placements in rank order, so planned days never go down.
+        clears_on=placements[-1].planned_day if placements else None,
+        unplanned=sum(1 for placement in placements if placement.planned_day is None),
+        overdue=sum(1 for placement in placements if placement.due < today),
+        per_deadline=Counter(
+            placement.deadline
+            for placement in placements
+            if placement.deadline is not None and placement.deadline >= today
+        ),
+        today=today,
+        capacity=capacity,
+        used_today=used_today,
+        default_capacity=default_capacity,
     )
+
+
+def _summary(
+    will_miss: list[Placement],
+    *,
+    clears_on: date | None,
+    unplanned: int,
+    overdue: int,
+    per_deadline: Counter[date],
+    today: date,
+    capacity: Callable[[date], int],
+    used_today: int,
+    default_capacity: int,
+) -> PlanSummary:
+    """The summary from its counts: the capacity needed and the extra days it takes."""
     # Uniform model: every print day prints the same number of books, today only what is left
     # after the books already claimed or printed today (nothing if they already exceed it).
     used = used_today if capacity(today) > 0 else 0

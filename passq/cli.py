@@ -171,6 +171,19 @@ class Session:
             default_capacity=self.settings["capacity"],
         )
 
+    def figures(self, records: Sequence[Mapping], today: date, used: int) -> backlog.PlanSummary:
+        """The summary of the queue rule over `records`, without the whole schedule."""
+        return backlog.plan_figures(
+            records,
+            today,
+            self.calendar.capacity,
+            used,
+            pickup_days=self.settings["pickup_days"],
+            horizon_days=self.settings["horizon_days"],
+            add_working_days=self.calendar.add_working_days,
+            default_capacity=self.settings["capacity"],
+        )
+
     def plan(self, **wanted: int | str | None) -> list[backlog.Placement]:
         """The queue rule's placement of every pending book (or those `wanted`), in rank order."""
         return self.placements(store.queue(self.conn), **wanted)
@@ -807,13 +820,12 @@ def report(
     # The day-end picture: that day's capacity counts as used, so yesterday's report reads the
     # same today as it did last night.
     day_capacity = s.calendar.capacity(report_day)
-    placements = s.placements(pending_end, report_day, day_capacity)
     figures = backlog.day_report(
         report_day,
         store.day_events(s.conn, report_day),
         open_batches,
         pending_end,
-        s.summary(placements, report_day, day_capacity),
+        s.figures(pending_end, report_day, day_capacity),
         s.now if report_day == s.today else s.end_of(report_day),
     )
     # Names and phones only when asked for (DESIGN §8: reports show counts, not personal data).

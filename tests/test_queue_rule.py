@@ -454,3 +454,22 @@ def test_columns_first_and_only_give_the_whole_plans_placements(seed):
         )
         assert only == [placement]
     assert plan_queue(records, today, capacity, used_today, only="not-pending") == []
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_plan_figures_are_the_summary_of_the_whole_plan(seed):
+    rng = random.Random(9000 + seed)
+    today, capacity, used_today, records = random_instance(rng)
+    if rng.random() < 0.2:
+        records.append(book("FAR", travel=today + timedelta(days=50_000)))  # beyond any plan
+    horizon_days = rng.choice((0, 2, 7))
+    default = rng.choice((1, 2))
+    whole = plan_queue(records, today, capacity, used_today, horizon_days=horizon_days)
+    expected = plan_summary(whole, today, capacity, used_today, default_capacity=default)
+    figures = backlog.plan_figures(
+        records, today, capacity, used_today, horizon_days=horizon_days, default_capacity=default
+    )
+    assert figures == expected
+    assert backlog.plan_figures([], today, capacity, default_capacity=1) == plan_summary(
+        [], today, capacity, default_capacity=1
+    )
