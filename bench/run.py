@@ -417,6 +417,12 @@ def main() -> None:
             f"SQLite {facts['sqlite']}, typer {facts['typer']}; median of {bench.runs} runs "
             f"after a warm-up; load average {facts['load']} at the end"
         )
+        floor = sorted(bench.floor.seconds)
+        print(
+            f"The floor's {len(floor)} runs took {floor[0]:.3f} to {floor[-1]:.3f} s "
+            f"(quartiles {floor[len(floor) // 4]:.3f} and {floor[3 * len(floor) // 4]:.3f}): "
+            "how steady the machine was."
+        )
         print(table(bench))
         failed = [
             (cell, words)
