@@ -113,12 +113,14 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
     """Print a Rich table to standard output (never cutting a cell when piped)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table(title=title, title_justify="left")
     for column in columns:
         grid.add_column(column, no_wrap=column in ("App no", "When"))
     for row in rows:
-        grid.add_row(*(cell(value) for value in row))
+        # Text, not str: a name like "Sari [bold]" must print as typed, not as Rich markup.
+        grid.add_row(*(Text(cell(value)) for value in row))
     console = Console()
     if not console.is_terminal:
         console = Console(width=200)

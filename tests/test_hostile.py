@@ -12,6 +12,7 @@ ODD_BUT_FINE = [
     "محمد عبد الله",  # right-to-left
     "Ni Luh Putu Ayu Kadek Ketut Wayan Komang Made Nyoman Gede Sari",
     "%s %d {name} {0} \\N",
+    "Sari [bold]Dewi[/bold] [red]",
 ]
 
 
@@ -73,3 +74,9 @@ def test_a_scanner_feeding_junk_is_refused_whole(passq, add_books) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Invalid application number '")
     assert passq.dump() == before
+
+
+def test_names_print_as_typed_in_tables(passq) -> None:
+    name = "Sari [bold]Dewi[/bold] [red]"
+    passq.ok("add", "A1", "--name", name)
+    assert name in passq.ok("list").stdout
