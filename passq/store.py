@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -811,11 +811,6 @@ def _open_batches_now(conn: sqlite3.Connection) -> list[dict]:
 
 def _open_batch(row: tuple) -> dict:
     return dict(zip(("batch_id", "operator", "claimed_at", "still_claimed"), row, strict=True))
-
-
-def parse_timestamp(text: str) -> datetime:
-    """A stored timestamp back as an aware datetime."""
-    return datetime.fromisoformat(text)
 
 
 # --- Backups, restore and the doctor's facts (issue 5) -------------------------------------
