@@ -286,12 +286,10 @@ def new_application(app_no: str, raw: Mapping[str, str | None], today: date) -> 
 
 
 def edited_fields(current: Mapping, raw: Mapping[str, str | None], today: date) -> dict:
-    """The fields an edit really changes, checked; refuses an edit that changes nothing."""
+    """The fields an edit really changes, checked (an empty name is refused by check_name)."""
     changes = {
         field: value for field, value in check_fields(raw, today).items() if value != current[field]
     }
-    if "name" in raw and raw["name"] is not None and changes.get("name", "") is None:
-        raise Invalid(_("The name is empty: give the applicant's name as on the application."))
     check_dates({**current, **changes}, today)
     return changes
 

@@ -130,6 +130,8 @@ def test_edited_fields_returns_only_real_changes() -> None:
         "travel": date(2024, 7, 1)
     }
     assert backlog.edited_fields(current, {"travel": ""}, TODAY) == {"travel": None}
+    with pytest.raises(Invalid, match="^The name is empty: give the applicant's name"):
+        backlog.edited_fields(current, {"name": "  "}, TODAY)
 
 
 def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
