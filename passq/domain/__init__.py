@@ -1,0 +1,1 @@
+"""Pure rules over plain data: no I/O, `now` passed in."""
