@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from passq import backlog
+from passq.domain import dates, lifecycle, oldqueue, records
+from passq.domain import report as figures
 from passq.errors import Invalid, Refused
 
 TODAY = date(2024, 6, 27)
@@ -32,7 +33,7 @@ TODAY = date(2024, 6, 27)
     ],
 )
 def test_parse_date_accepts_every_listed_form(text: str, expected: date) -> None:
-    assert backlog.parse_date(text, TODAY) == expected
+    assert dates.parse_date(text, TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_parse_date_accepts_every_listed_form(text: str, expected: date) -> None
 )
 def test_parse_date_refuses_other_forms_naming_the_accepted_ones(text: str) -> None:
     with pytest.raises(Invalid) as error:
-        backlog.parse_date(text, TODAY, "--travel date")
+        dates.parse_date(text, TODAY, "--travel date")
     assert str(error.value) == (
         f"Invalid --travel date '{text}': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, "
         "27 Juni 2024, today, tomorrow or +N."
@@ -49,32 +50,32 @@ def test_parse_date_refuses_other_forms_naming_the_accepted_ones(text: str) -> N
 
 
 def test_parse_moment_reads_dates_and_datetimes() -> None:
-    assert backlog.parse_moment("2024-06-27").isoformat() == "2024-06-27T00:00:00"
-    assert backlog.parse_moment("27/06/2024 19:30").isoformat() == "2024-06-27T19:30:00"
+    assert dates.parse_moment("2024-06-27").isoformat() == "2024-06-27T00:00:00"
+    assert dates.parse_moment("27/06/2024 19:30").isoformat() == "2024-06-27T19:30:00"
     with pytest.raises(Invalid, match="^Invalid --now 'soon'"):
-        backlog.parse_moment("soon")
+        dates.parse_moment("soon")
 
 
 @pytest.mark.parametrize("app_no", ["1", "3301240618000001", "W/2024/06-17", "a" * 40])
 def test_app_no_accepts_opaque_codes(app_no: str) -> None:
-    assert backlog.check_app_no(app_no) == app_no
+    assert records.check_app_no(app_no) == app_no
 
 
 @pytest.mark.parametrize("app_no", ["", "-12", "/12", "12 34", "12@", "a" * 41, "ñ1"])
 def test_app_no_refuses_other_characters_and_lengths(app_no: str) -> None:
     with pytest.raises(Invalid, match="^Invalid application number"):
-        backlog.check_app_no(app_no)
+        records.check_app_no(app_no)
 
 
 def test_name_is_trimmed_and_limited() -> None:
-    assert backlog.check_name("  Siti   Rahayu ") == "Siti Rahayu"
-    assert backlog.check_name("x" * 200) == "x" * 200
+    assert records.check_name("  Siti   Rahayu ") == "Siti Rahayu"
+    assert records.check_name("x" * 200) == "x" * 200
     with pytest.raises(Invalid, match="^The name has 201 characters: shorten it to at most 200.$"):
-        backlog.check_name("x" * 201)
+        records.check_name("x" * 201)
     with pytest.raises(Invalid, match="^The name is empty"):
-        backlog.check_name("   ")
+        records.check_name("   ")
     with pytest.raises(Invalid, match="^The name contains control characters"):
-        backlog.check_name("Siti\x00Rahayu")
+        records.check_name("Siti\x00Rahayu")
 
 
 @pytest.mark.parametrize(
@@ -87,24 +88,24 @@ def test_name_is_trimmed_and_limited() -> None:
     ],
 )
 def test_phone_numbers_are_stored_as_e164(text: str, e164: str) -> None:
-    assert backlog.check_phone(text) == e164
+    assert records.check_phone(text) == e164
 
 
 @pytest.mark.parametrize("text", ["12345", "0812", "phone", "+1 000"])
 def test_invalid_phone_numbers_are_refused(text: str) -> None:
     with pytest.raises(Invalid, match=f"^Invalid phone number '{re.escape(text)}'"):
-        backlog.check_phone(text)
+        records.check_phone(text)
 
 
 def test_service_accepts_indonesian_names() -> None:
-    assert backlog.check_service("Percepatan") == "express"
-    assert backlog.check_service("biasa") == "regular"
+    assert records.check_service("Percepatan") == "express"
+    assert records.check_service("biasa") == "regular"
     with pytest.raises(Invalid, match="^Unknown service 'vip': use regular, express or pmi.$"):
-        backlog.check_service("vip")
+        records.check_service("vip")
 
 
 def test_new_application_defaults_and_checks() -> None:
-    record = backlog.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
+    record = records.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
     assert record == {
         "app_no": "A1",
         "name": "Budi",
@@ -117,32 +118,32 @@ def test_new_application_defaults_and_checks() -> None:
         "note": None,
     }
     with pytest.raises(Invalid, match="^The travel date 26/06/2024 is before the applied date"):
-        backlog.new_application("A1", {"name": "Budi", "travel": "2024-06-26"}, TODAY)
+        records.new_application("A1", {"name": "Budi", "travel": "2024-06-26"}, TODAY)
     with pytest.raises(Invalid, match="^The applied date 28/06/2024 is in the future"):
-        backlog.new_application("A1", {"name": "Budi", "applied": "tomorrow"}, TODAY)
+        records.new_application("A1", {"name": "Budi", "applied": "tomorrow"}, TODAY)
     with pytest.raises(Invalid, match="^The name is missing"):
-        backlog.new_application("A1", {}, TODAY)
+        records.new_application("A1", {}, TODAY)
 
 
 def test_edited_fields_returns_only_real_changes() -> None:
-    current = backlog.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
-    assert backlog.edited_fields(current, {"name": "Budi", "travel": "01/07/2024"}, TODAY) == {
+    current = records.new_application("A1", {"name": "Budi", "travel": "+3"}, TODAY)
+    assert records.edited_fields(current, {"name": "Budi", "travel": "01/07/2024"}, TODAY) == {
         "travel": date(2024, 7, 1)
     }
-    assert backlog.edited_fields(current, {"travel": ""}, TODAY) == {"travel": None}
+    assert records.edited_fields(current, {"travel": ""}, TODAY) == {"travel": None}
     with pytest.raises(Invalid, match="^The name is empty: give the applicant's name"):
-        backlog.edited_fields(current, {"name": "  "}, TODAY)
+        records.edited_fields(current, {"name": "  "}, TODAY)
 
 
 def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
     regular = {"service": "regular", "applied": date(2024, 6, 20), "travel": date(2024, 7, 1)}
-    assert backlog.deadline(regular) == date(2024, 6, 30)
-    assert backlog.deadline(regular, pickup_days=3) == date(2024, 6, 28)
-    assert backlog.deadline({**regular, "travel": None}) is None
+    assert records.deadline(regular) == date(2024, 6, 30)
+    assert records.deadline(regular, pickup_days=3) == date(2024, 6, 28)
+    assert records.deadline({**regular, "travel": None}) is None
     express = {**regular, "service": "express"}
-    assert backlog.deadline(express) == date(2024, 6, 20)
+    assert records.deadline(express) == date(2024, 6, 20)
     late_express = {**express, "travel": date(2024, 6, 20)}
-    assert backlog.deadline(late_express) == date(2024, 6, 19)
+    assert records.deadline(late_express) == date(2024, 6, 19)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +160,7 @@ def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
     ],
 )
 def test_allowed_transitions(status: str, action: str, after: str) -> None:
-    assert backlog.check_transition({"app_no": "A1", "status": status}, action) == after
+    assert lifecycle.check_transition({"app_no": "A1", "status": status}, action) == after
 
 
 @pytest.mark.parametrize(
@@ -177,11 +178,11 @@ def test_allowed_transitions(status: str, action: str, after: str) -> None:
 )
 def test_other_transitions_are_refused(status: str, action: str) -> None:
     with pytest.raises(Refused, match=f"^Application A1 is {status}: "):
-        backlog.check_transition({"app_no": "A1", "status": status}, action)
+        lifecycle.check_transition({"app_no": "A1", "status": status}, action)
 
 
 def test_unique_keeps_first_scan_and_skips_blank_lines() -> None:
-    assert backlog.unique(["B", " A ", "", "B"]) == ["B", "A"]
+    assert lifecycle.unique(["B", " A ", "", "B"]) == ["B", "A"]
 
 
 def test_day_report_counts_from_events() -> None:
@@ -198,7 +199,7 @@ def test_day_report_counts_from_events() -> None:
         {"travel": date(2024, 7, 5), "applied": date(2024, 6, 18)},
         {"travel": None, "applied": date(2024, 6, 25)},
     ]
-    plan = backlog.PlanSummary(
+    plan = oldqueue.PlanSummary(
         will_miss=[],
         clears_on=date(2024, 6, 28),
         unplanned=0,
@@ -211,7 +212,7 @@ def test_day_report_counts_from_events() -> None:
     )
     batch = {"batch_id": 4, "operator": "ani", "claimed_at": "2024-06-27T10:00:00+07:00"}
     end_of_day = datetime.fromisoformat("2024-06-28T00:00:00+07:00")
-    report = backlog.day_report(TODAY, events, [batch], pending, plan, end_of_day)
+    report = figures.day_report(TODAY, events, [batch], pending, plan, end_of_day)
     assert report.open_batches == [{**batch, "age_hours": 14.0}]
     assert report.printed == 3
     assert report.printed_by_service == {"regular": 2, "express": 1}

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from passq.calendar import CalendarDay, PrintCalendar, official_holidays
+from passq.domain.calendar import CalendarDay, PrintCalendar, official_holidays
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from passq import cli, store
+from passq.services.session import Session
+from passq.store import sqlite as store
+from passq.store.sqlite import SqliteStore
 
 BACKUP_NAME = "passq-20240627-0800.db"  # the conftest's --now, 2024-06-27T08:00
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
@@ -407,16 +409,16 @@ def test_doctor_without_a_database_creates_nothing(passq) -> None:
 
 def test_database_wal_and_shm_are_created_private(passq, monkeypatch, open_umask) -> None:
     seen: dict[str, int | None] = {}
-    close = cli.Session.close
+    close = Session.close
 
     def spying_close(self) -> None:
-        if self._conn is not None:  # the -wal and -shm files exist while the connection does
+        if self._store is not None:  # the -wal and -shm files exist while the connection does
             for suffix in ("", "-wal", "-shm"):
                 path = Path(f"{self.db_path}{suffix}")
                 seen[suffix] = mode(path) if path.exists() else None
         close(self)
 
-    monkeypatch.setattr(cli.Session, "close", spying_close)
+    monkeypatch.setattr(Session, "close", spying_close)
     passq.ok("add", "A1", "--name", "Siti Rahayu")
     assert seen == {"": 0o600, "-wal": 0o600, "-shm": 0o600}
 
@@ -513,7 +515,7 @@ def test_a_full_disk_is_one_sentence_and_writes_nothing(books, monkeypatch) -> N
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(store, "_insert", full)
+    monkeypatch.setattr(SqliteStore, "insert", full)
     result = books("add", "A9", "--name", "Pemohon A9")
     assert (result.exit_code, result.stdout) == (1, "")
     assert (
@@ -556,7 +558,7 @@ def test_sqlite_errors_escaping_a_command_become_one_sentence(
     def fail(*args, **kwargs):
         raise sqlite3.OperationalError(message)
 
-    monkeypatch.setattr(store, "_update", fail)
+    monkeypatch.setattr(SqliteStore, "update", fail)
     result = books("printed", "--batch", "1")
     assert (result.exit_code, result.stderr) == (1, sentence.format(db=books.db) + "\n")
     assert books.dump() == before
@@ -565,12 +567,14 @@ def test_sqlite_errors_escaping_a_command_become_one_sentence(
 def test_a_really_full_database_rolls_back_with_the_full_disk_error(tmp_path: Path) -> None:
     # SQLite rolls a transaction back by itself when the disk fills: the store must not mask
     # that with "cannot rollback - no transaction is active".
-    conn = store.connect(tmp_path / "passq.db")
+    opened = SqliteStore(tmp_path / "passq.db")
+    conn = opened.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(sqlite3.OperationalError, match="database or disk is full") as caught:
         for i in range(50):
-            store.set_setting(conn, f"k{i}", "x" * 900, "2024-06-27T08:00:00+07:00", "ani")
+            with opened.command("2024-06-27T08:00:00+07:00", "ani"):
+                opened.put_setting(f"k{i}", "x" * 900)
     assert str(store.database_error(caught.value, None)) == (
         "The disk is full: free some space and try again (nothing was written)."
     )

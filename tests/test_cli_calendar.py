@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from passq import store
+from passq.store.sqlite import SqliteStore
 
 
 def test_calendar_show_knows_the_june_2024_holidays(passq) -> None:
@@ -31,7 +31,7 @@ def test_holidays_are_cached_in_the_database_per_year(passq, monkeypatch) -> Non
     def no_computing(year: int):
         raise AssertionError("holidays recomputed although cached")
 
-    monkeypatch.setattr("passq.cli.official_holidays", no_computing)
+    monkeypatch.setattr("passq.services.session.official_holidays", no_computing)
     again = passq.json("calendar", "show", "--from", "2024-06-17", "--days", "1")
     assert again[0]["capacity"] == 0
 
@@ -135,9 +135,10 @@ def test_the_office_time_zone_sets_today(passq, add_books) -> None:
 
 
 def test_holiday_loader_joins_an_open_transaction(tmp_path) -> None:
-    conn = store.connect(tmp_path / "p.db")
-    load = store.holiday_loader(conn, lambda year: {date(year, 1, 1): "Tahun Baru"}, "x")
-    with store.transaction(conn):
+    opened = SqliteStore(tmp_path / "p.db")
+    conn = opened.conn
+    load = opened.holiday_loader(lambda year: {date(year, 1, 1): "Tahun Baru"}, "x")
+    with opened.transaction():
         assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     assert conn.execute("SELECT count(*) FROM holidays").fetchone()[0] == 1

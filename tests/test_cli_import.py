@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from passq import importer, render, store
+from passq.cli import render
+from passq.files import spreadsheets as importer
+from passq.store import sqlite as store
 
 TODAY = date(2024, 6, 27)  # the conftest's --now
 

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from passq import demo, store
 from passq.cli import app
+from passq.domain import sample as demo
+from passq.store import sqlite as store
+from passq.store.sqlite import SqliteStore
+from tests import desk
 
 NOW = "2024-06-27T08:00"
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
@@ -74,8 +77,8 @@ def printer(db: Path, rounds: int) -> list[str]:
 @pytest.mark.slow
 def test_eight_printers_never_get_the_same_book_and_none_is_lost(tmp_path: Path) -> None:
     db = tmp_path / "passq.db"
-    conn = store.connect(db)
-    store.add_many(conn, demo.applications(2000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
+    conn = SqliteStore(db)
+    desk.add_many(conn, demo.applications(2000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
     conn.close()
     context = multiprocessing.get_context("fork")
     with context.Pool(10) as pool:

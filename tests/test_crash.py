@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from passq import demo, importer, store
+from passq.domain import sample as demo
+from passq.files import spreadsheets as importer
+from passq.store import sqlite as store
+from passq.store.sqlite import SqliteStore
+from tests import desk
 
 NOW = "2024-06-27T08:00"
 IMPORT_ROWS = 50_000
@@ -80,14 +84,15 @@ def seconds_to_run(db: Path, *args: str) -> float:
 @pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) -> None:
     db = tmp_path / "passq.db"
-    conn = store.connect(db)
-    store.add_many(conn, demo.applications(3000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
+    conn = SqliteStore(db)
+    desk.add_many(conn, demo.applications(3000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
     conn.close()
     big = big_csv(tmp_path / "big.csv")
     # Measure each command once on a scratch copy, then kill inside that span.
     scratch = tmp_path / "scratch.db"
-    source = store.connect(db)
-    store.backup(source, scratch, "x")
+    source = SqliteStore(db)
+    scratch.touch(mode=0o600)
+    source.backup(scratch)
     source.close()
     durations = {
         "next-batch": seconds_to_run(scratch, "next-batch", "--size", "50"),
@@ -122,16 +127,16 @@ def test_ctrl_c_mid_command_exits_130_and_writes_nothing(passq, add_books, monke
     add_books(("A1",), ("A2",))
     passq.ok("next-batch", "--size", "2")
     before = passq.dump()
-    real_update = store._update
+    real_update = SqliteStore.update
     calls = []
 
-    def interrupted(conn, app_no, columns):
+    def interrupted(self, app_no, columns):
         calls.append(app_no)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        real_update(conn, app_no, columns)
+        real_update(self, app_no, columns)
 
-    monkeypatch.setattr(store, "_update", interrupted)
+    monkeypatch.setattr(SqliteStore, "update", interrupted)
     result = passq("printed", "A1", "A2")
     assert (result.exit_code, result.stderr) == (130, "Interrupted: nothing more was written.\n")
     assert passq.dump() == before

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from passq.backlog import APP_NO_PATTERN, FIELDS, check_phone, new_application
+from passq.domain.records import APP_NO_PATTERN, FIELDS, check_phone, new_application
 from passq.errors import Invalid
-from passq.importer import (
+from passq.files.spreadsheets import (
     EXPORT_COLUMNS,
     HEADER_ALIASES,
     IMPORT_COLUMNS,

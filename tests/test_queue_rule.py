@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from passq import backlog
-from passq.backlog import plan_queue, plan_summary
-from passq.calendar import PrintCalendar, official_holidays
+from passq.domain import dates, oldqueue
+from passq.domain.calendar import PrintCalendar, official_holidays
+from passq.domain.oldqueue import plan_queue, plan_summary
+from passq.domain.records import deadline, due
 
 MONDAY = date(2024, 6, 3)  # no holiday that week
 
@@ -110,7 +111,7 @@ def random_instance(rng):
 
 
 def priority_key(record):
-    return (backlog.priority(record), record["applied"], record["app_no"])
+    return (oldqueue.priority(record), record["applied"], record["app_no"])
 
 
 @pytest.mark.parametrize("seed", range(400))
@@ -123,13 +124,13 @@ def test_plan_keeps_as_many_deadlines_as_possible(seed):
 
     placed = by_app_no(placements)
     for record in records:
-        assert placed[record["app_no"]].deadline == backlog.deadline(record)
-        assert placed[record["app_no"]].due == backlog.due(record, backlog.add_weekdays)
+        assert placed[record["app_no"]].deadline == deadline(record)
+        assert placed[record["app_no"]].due == due(record, dates.add_weekdays)
 
-    with_deadline = [r for r in records if backlog.deadline(r) is not None]
-    last = max([backlog.deadline(r) for r in with_deadline], default=today)
+    with_deadline = [r for r in records if deadline(r) is not None]
+    last = max([deadline(r) for r in with_deadline], default=today)
     seats = slots(today, capacity, used_today, last)
-    best = max_on_time([backlog.deadline(r) for r in with_deadline], seats)
+    best = max_on_time([deadline(r) for r in with_deadline], seats)
     kept = [r for r in with_deadline if placed[r["app_no"]].on_time]
     assert len(kept) == best
 
@@ -141,7 +142,7 @@ def test_plan_keeps_as_many_deadlines_as_possible(seed):
         if record["app_no"] in kept_numbers:
             continue
         ahead = [r for r in ranked[:position] if r["app_no"] in kept_numbers] + [record]
-        deadlines = [backlog.deadline(r) for r in ahead]
+        deadlines = [deadline(r) for r in ahead]
         assert max_on_time(deadlines, seats) < len(ahead)
 
 
@@ -152,16 +153,16 @@ def test_capacity_needed_is_exactly_enough(seed):
     today = MONDAY + timedelta(days=rng.randrange(5))  # a print day
     records = [r for r in records if r["applied"] <= today]
     summary = plan_summary(
-        plan_queue(records, today, backlog.weekday_capacity(1), used_today),
+        plan_queue(records, today, oldqueue.weekday_capacity(1), used_today),
         today,
-        backlog.weekday_capacity(1),
+        oldqueue.weekday_capacity(1),
         used_today,
         default_capacity=1,
     )
     needed = summary.capacity_needed
 
     def future_misses(capacity):
-        placements = plan_queue(records, today, backlog.weekday_capacity(capacity), used_today)
+        placements = plan_queue(records, today, oldqueue.weekday_capacity(capacity), used_today)
         return [p for p in placements if p.on_time is False and p.deadline >= today]
 
     assert future_misses(needed) == []
@@ -174,16 +175,14 @@ def test_capacity_needed_is_exactly_enough(seed):
 
 def earliest_deadline_first(records, today, capacity):
     """The order the rule replaces: by deadline, filling each day."""
-    ranked = sorted(
-        records, key=lambda r: (backlog.deadline(r) or date.max, r["applied"], r["app_no"])
-    )
+    ranked = sorted(records, key=lambda r: (deadline(r) or date.max, r["applied"], r["app_no"]))
     on_time, day, room = 0, today, capacity(today)
     for record in ranked:
         while room <= 0:
             day += timedelta(days=1)
             room = capacity(day)
         room -= 1
-        on_time += backlog.deadline(record) is not None and day <= backlog.deadline(record)
+        on_time += deadline(record) is not None and day <= deadline(record)
     return on_time
 
 
@@ -197,7 +196,7 @@ def test_cascade_edf_loses_travellers_the_plan_keeps():
         travelling("D", MONDAY + timedelta(days=2)),
         travelling("E", MONDAY + timedelta(days=3)),
     ]
-    capacity = backlog.weekday_capacity(1)
+    capacity = oldqueue.weekday_capacity(1)
     assert earliest_deadline_first(records, MONDAY, capacity) == 1
     placements = plan_queue(records, MONDAY, capacity)
     check_schedule(placements, records, MONDAY, capacity)
@@ -227,10 +226,10 @@ def test_reference_crunch_keeps_every_deadline_that_can_be_kept():
         )
         for i in range(60)
     ]
-    capacity = backlog.weekday_capacity(10)
+    capacity = oldqueue.weekday_capacity(10)
     placements = plan_queue(records, MONDAY, capacity)
     check_schedule(placements, records, MONDAY, capacity)
-    deadlines = [backlog.deadline(r) for r in records if r["travel"]]
+    deadlines = [deadline(r) for r in records if r["travel"]]
     best = max_on_time(deadlines, slots(MONDAY, capacity, 0, max(deadlines)))
     assert sum(1 for p in placements if p.on_time) == best
     assert earliest_deadline_first(records, MONDAY, capacity) < best
@@ -246,7 +245,7 @@ def test_priority_order_and_ties_decide_who_keeps_the_last_seats():
     ]
 
     def kept(seats):
-        placements = plan_queue(records, MONDAY, backlog.weekday_capacity(seats))
+        placements = plan_queue(records, MONDAY, oldqueue.weekday_capacity(seats))
         return {p.app_no for p in placements if p.on_time}
 
     # Urgent first; then express and pmi, tied on the applied day: by application number.
@@ -256,7 +255,7 @@ def test_priority_order_and_ties_decide_who_keeps_the_last_seats():
     # Among regular books, the earlier application keeps the seat.
     assert kept(4) == {"U", "E-1", "P-2", "R-early"}
     # The books that will miss go next, earliest deadline first, then in priority order.
-    placements = plan_queue(records, MONDAY, backlog.weekday_capacity(2))
+    placements = plan_queue(records, MONDAY, oldqueue.weekday_capacity(2))
     assert [p.app_no for p in placements if p.step == "missed"] == ["P-2", "R-early", "R-late"]
 
 
@@ -291,7 +290,7 @@ def test_day_by_day_steps():
 
 def test_todays_capacity_partly_used():
     records = [book(f"A{i}") for i in range(5)]
-    capacity = backlog.weekday_capacity(3)
+    capacity = oldqueue.weekday_capacity(3)
     placements = plan_queue(records, MONDAY, capacity, used_today=2)
     assert Counter(p.planned_day for p in placements) == {
         MONDAY: 1,
@@ -314,8 +313,8 @@ def test_no_capacity_at_all_leaves_books_without_a_day():
 
 
 def test_empty_backlog():
-    assert plan_queue([], MONDAY, backlog.weekday_capacity(250)) == []
-    summary = plan_summary([], MONDAY, backlog.weekday_capacity(250), default_capacity=250)
+    assert plan_queue([], MONDAY, oldqueue.weekday_capacity(250)) == []
+    summary = plan_summary([], MONDAY, oldqueue.weekday_capacity(250), default_capacity=250)
     assert summary.capacity_needed == 0 and summary.clears_on is None and summary.will_miss == []
 
 
@@ -369,7 +368,7 @@ def test_plan_summary_hand_computed():
     records += [travelling(f"T{i}", tuesday) for i in range(4)]
     records += [travelling(f"W{i}", wednesday) for i in range(4)]
     records += [travelling("OLD", MONDAY - timedelta(days=3), applied=MONDAY - timedelta(days=9))]
-    capacity = backlog.weekday_capacity(2)
+    capacity = oldqueue.weekday_capacity(2)
     placements = plan_queue(records, MONDAY, capacity, used_today=1)
     summary = plan_summary(placements, MONDAY, capacity, 1, default_capacity=2)
     # Room: Monday 2 - 1 used, Tuesday 2, Wednesday 2: 5 of the 11 future deadlines kept.
@@ -386,14 +385,14 @@ def test_plan_summary_hand_computed():
     assert summary.overdue == 1  # OLD: applied 9 days ago, due long past
     assert summary.unplanned == 0
 
-    enough = plan_queue(records, MONDAY, backlog.weekday_capacity(4), used_today=1)
+    enough = plan_queue(records, MONDAY, oldqueue.weekday_capacity(4), used_today=1)
     assert [p.app_no for p in enough if p.on_time is False] == ["OLD"]
 
 
 def test_capacity_needed_skips_books_no_capacity_can_save():
     saturday = MONDAY - timedelta(days=2)
     records = [travelling("SUN", saturday + timedelta(days=1)), travelling("MON", MONDAY)]
-    capacity = backlog.weekday_capacity(5)
+    capacity = oldqueue.weekday_capacity(5)
     placements = plan_queue(records, saturday, capacity)
     summary = plan_summary(placements, saturday, capacity, default_capacity=5)
     assert summary.capacity_needed == 1 and summary.needed_by == MONDAY
@@ -404,29 +403,29 @@ def test_capacity_needed_skips_books_no_capacity_can_save():
 def test_explain_reads_like_a_phone_answer():
     today = date(2024, 6, 25)
     record = book("A1", applied=date(2024, 6, 20), travel=date(2024, 7, 1), destination="Malaysia")
-    placement = backlog.Placement(
+    placement = oldqueue.Placement(
         213, "A1", date(2024, 6, 27), "must", date(2024, 6, 30), date(2024, 6, 26), True
     )
-    text = backlog.explain(
-        placement, record, 212, today=today, capacity=backlog.weekday_capacity(250)
+    text = oldqueue.explain(
+        placement, record, 212, today=today, capacity=oldqueue.weekday_capacity(250)
     )
     assert text == (
         "Travels Mon 01/07 to Malaysia, so must be printed by Fri 28/06; planned Thu 27/06 "
         "(step: must go that day, the last print day with room before its deadline); "
         "212 books are ahead of it."
     )
-    late = backlog.Placement(5, "A1", date(2024, 7, 2), "missed", date(2024, 6, 30), today, False)
-    text = backlog.explain(late, {**record, "urgent": "berobat"}, 1, today=today)
+    late = oldqueue.Placement(5, "A1", date(2024, 7, 2), "missed", date(2024, 6, 30), today, False)
+    text = oldqueue.explain(late, {**record, "urgent": "berobat"}, 1, today=today)
     assert text.startswith("Urgent (berobat). Travels Mon 01/07 to Malaysia")
     assert "2 days late; 1 book is ahead of it." in text
     express = book("E1", service="express", applied=today)
-    queued = backlog.Placement(1, "E1", today, "near", today, today, True)
-    assert backlog.explain(queued, express, 0, today=today) == (
+    queued = oldqueue.Placement(1, "E1", today, "near", today, today, True)
+    assert oldqueue.explain(queued, express, 0, today=today) == (
         "Express service applied Tue 25/06, so must be printed by Tue 25/06; "
         "planned Tue 25/06 (step: deadline within 7 days); it is next in line."
     )
-    plain = backlog.Placement(9, "R1", today, "queue", None, date(2024, 6, 28), None)
-    assert backlog.explain(plain, book("R1"), 8).startswith(
+    plain = oldqueue.Placement(9, "R1", today, "queue", None, date(2024, 6, 28), None)
+    assert oldqueue.explain(plain, book("R1"), 8).startswith(
         "No travel date, so no deadline: printed in turn by its due date Fri 28/06; "
         "planned Tue 25/06 (step: in turn by due date Fri 28/06)"
     )
@@ -438,10 +437,10 @@ def test_columns_first_and_only_give_the_whole_plans_placements(seed):
     today, capacity, used_today, records = random_instance(rng)
     horizon_days = rng.choice((0, 2, 7))
     whole = plan_queue(records, today, capacity, used_today, horizon_days=horizon_days)
-    columns = backlog.Columns(
-        {field: [r[field] for r in records] for field in backlog.QUEUE_FIELDS}
+    columns = oldqueue.Columns(
+        {field: [r[field] for r in records] for field in oldqueue.QUEUE_FIELDS}
     )
-    assert columns == [{f: r[f] for f in backlog.QUEUE_FIELDS} for r in records]
+    assert columns == [{f: r[f] for f in oldqueue.QUEUE_FIELDS} for r in records]
     assert plan_queue(columns, today, capacity, used_today, horizon_days=horizon_days) == whole
     for first in range(len(records) + 2):
         assert (
@@ -466,10 +465,10 @@ def test_plan_figures_are_the_summary_of_the_whole_plan(seed):
     default = rng.choice((1, 2))
     whole = plan_queue(records, today, capacity, used_today, horizon_days=horizon_days)
     expected = plan_summary(whole, today, capacity, used_today, default_capacity=default)
-    figures = backlog.plan_figures(
+    figures = oldqueue.plan_figures(
         records, today, capacity, used_today, horizon_days=horizon_days, default_capacity=default
     )
     assert figures == expected
-    assert backlog.plan_figures([], today, capacity, default_capacity=1) == plan_summary(
+    assert oldqueue.plan_figures([], today, capacity, default_capacity=1) == plan_summary(
         [], today, capacity, default_capacity=1
     )

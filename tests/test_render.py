@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from passq import render
+from passq.cli import render
 
 
 def test_objects_stream_as_the_same_json_as_plain_dumps(capsys) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from passq import backlog, store
+from passq.domain.lifecycle import STATUS_AFTER
+from passq.store import sqlite as store
+from passq.store.sqlite_schema import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA_1 = FIXTURES / "schema1.db"
@@ -62,17 +64,17 @@ def test_the_first_schema_opens_in_the_current_one_with_every_row_intact(passq, 
     listed = passq.json("list", "--status", "all", "--limit", "100")
     assert sorted(row["app_no"] for row in listed) == [f"33012406240000{i:02}" for i in range(1, 9)]
     assert snapshot(first) == before
-    assert passq.rows("PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert passq.rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     migrations = passq.rows("SELECT migration_set, name, applied_at FROM _sqlite_migrations")
     assert [name for _set, name, _at in migrations] == [m.__name__ for m in store.MIGRATIONS]
     assert migrations[0] == ("passq", "m001_initial", "2024-06-24 01:00:00.000000+00:00")
     # Every event now carries the status it left its book in, and they agree with the books.
     statuses = passq.rows("SELECT action, status FROM events WHERE app_no IS NOT NULL")
     assert {(a, s) for a, s in statuses} == {
-        (action, backlog.STATUS_AFTER.get(action)) for action, _s in statuses
+        (action, STATUS_AFTER.get(action)) for action, _s in statuses
     }
     doctor = passq.json("doctor")
-    assert (doctor["healthy"], doctor["schema_version"]) == (True, store.SCHEMA_VERSION)
+    assert (doctor["healthy"], doctor["schema_version"]) == (True, SCHEMA_VERSION)
     assert doctor["counts"] == {
         "pending": 4,
         "claimed": 1,
@@ -94,14 +96,14 @@ def test_a_backup_in_the_first_schema_is_restored_and_migrated(passq, add_books)
     add_books(("A1",))
     result = passq.ok("restore", str(SCHEMA_1))
     assert result.stdout.startswith(f"Restored {SCHEMA_1} (schema 1, 8 applications) into ")
-    assert passq.rows("PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert passq.rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert snapshot(passq.db) == snapshot(SCHEMA_1)
     assert passq.json("doctor")["healthy"] is True
 
 
 def test_a_database_from_a_newer_passq_is_refused_and_left_alone(passq, add_books) -> None:
     add_books(("A1",))
-    newer = store.SCHEMA_VERSION + 1
+    newer = SCHEMA_VERSION + 1
     with sqlite3.connect(passq.db) as conn:
         conn.execute(f"PRAGMA user_version = {newer}")
     before = passq.dump()
@@ -110,7 +112,7 @@ def test_a_database_from_a_newer_passq_is_refused_and_left_alone(passq, add_book
         assert (result.exit_code, result.stdout) == (1, ""), args
         assert result.stderr == (
             f"The database {passq.db} was made by a newer passq (schema {newer}, this one knows "
-            f"{store.SCHEMA_VERSION}): upgrade passq.\n"
+            f"{SCHEMA_VERSION}): upgrade passq.\n"
         )
     assert passq.dump() == before
     assert passq.rows("PRAGMA user_version") == [(newer,)]

@@ -19,8 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from passq import cli, demo, store
+from passq import cli
 from passq.cli import app
+from passq.domain import sample as demo
+from passq.store import sqlite as store
+from passq.store.sqlite import SqliteStore
+from tests import desk
 
 NOW = "2024-06-27T10:00"
 STAMP = "2024-06-27T09:00:00+07:00"
@@ -35,9 +39,9 @@ DEFERRED = (
     "rich.console",
     "sqlite_utils",
     "openpyxl",
-    "passq.importer",
-    "passq.maintenance",
-    "passq.demo",
+    "passq.files.spreadsheets",
+    "passq.domain.maintenance",
+    "passq.domain.sample",
 )
 SMALL, LARGE = 100, 10_000
 TODAY = date(2024, 6, 27)
@@ -47,9 +51,9 @@ CLAIMED = tuple(record["app_no"] for record in demo.applications(2, TODAY))
 
 def build(path: Path, books: int) -> Path:
     """A database of `books` pending demo books, two of them claimed, holidays cached."""
-    conn = store.connect(path)
-    store.add_many(conn, demo.applications(books, TODAY), STAMP, "setup")
-    store.claim(conn, lambda queue: list(CLAIMED), STAMP, "setup")
+    conn = SqliteStore(path)
+    desk.add_many(conn, demo.applications(books, TODAY), STAMP, "setup")
+    desk.claim(conn, lambda queue: list(CLAIMED), STAMP, "setup")
     conn.close()
     # The first command of a year caches its holidays (the holidays package): done here.
     runner(path, "add", "WARM-UP", "--name", "Pemohon", "--travel", "01/07/2024")

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from typer.testing import CliRunner
 
-from passq import backlog
 from passq.cli import app
+from passq.domain.lifecycle import TRANSITIONS
 
 OPERATORS = ("ani", "budi")
 NUMBERS = st.sampled_from([f"B{n}" for n in range(12)])
@@ -76,12 +76,12 @@ class OfficeDay(RuleBasedStateMachine):
         reason = ["--reason", "test"] if action in ("failed", "cancelled") else []
         result = self.run(operator, command, *numbers, *reason)
         allowed = all(
-            n in self.status and self.status[n] in backlog.TRANSITIONS[action][0] for n in numbers
+            n in self.status and self.status[n] in TRANSITIONS[action][0] for n in numbers
         )
         assert (result.exit_code == 0) == allowed, (action, numbers, result.stderr)
         if allowed:
             self.changed(operator, {n: self.status[n] for n in numbers})
-            after = backlog.TRANSITIONS[action][1]
+            after = TRANSITIONS[action][1]
             self.status.update({n: after for n in numbers})
 
     @rule(operator=st.sampled_from(OPERATORS))

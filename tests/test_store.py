@@ -9,20 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from passq import backlog, store
+from passq.domain.oldqueue import QUEUE_FIELDS, Columns
+from passq.domain.records import new_application
 from passq.errors import Invalid, Refused
+from passq.store import sqlite as store
+from passq.store.sqlite import SqliteStore
+from passq.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from tests import desk
 
 AT = "2024-06-27T08:00:00+07:00"
 TODAY = date(2024, 6, 27)
 
 
 def book(app_no: str, **fields) -> dict:
-    return backlog.new_application(app_no, {"name": f"Pemohon {app_no}", **fields}, TODAY)
+    return new_application(app_no, {"name": f"Pemohon {app_no}", **fields}, TODAY)
 
 
 @pytest.fixture
 def conn(tmp_path: Path):
-    connection = store.connect(tmp_path / "passq.db")
+    connection = SqliteStore(tmp_path / "passq.db")
     yield connection
     connection.close()
 
@@ -32,12 +37,12 @@ def test_blank_database_gets_the_whole_schema_private_and_in_wal(tmp_path: Path)
     conn = store.connect(path)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"applications", "batches", "events", "calendar", "settings"} <= tables
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
     applied = conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall()
-    assert [row[0] for row in applied] == [m.__name__ for m in store.MIGRATIONS]
-    store.add(conn, book("A1"), AT, "ani")
+    assert [row[0] for row in applied] == [m.__name__ for m in MIGRATIONS]
+    desk.add(SqliteStore(path), book("A1"), AT, "ani")
     for suffix in ("", "-wal", "-shm"):
         assert stat.S_IMODE(Path(f"{path}{suffix}").stat().st_mode) == 0o600
     conn.close()
@@ -47,16 +52,14 @@ def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
     path = tmp_path / "passq.db"
     store.connect(path).close()
     conn = store.connect(path)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(
-        store.MIGRATIONS
-    )
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "passq.db"
     store.connect(path).close()
     with sqlite3.connect(path) as raw:
-        raw.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(Refused, match="was made by a newer passq"):
         store.connect(path)
 
@@ -82,12 +85,12 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_add_stores_the_record_and_its_event(conn) -> None:
-    store.add(conn, book("A1", travel="+3", phone="0812-3456-7890"), AT, "ani")
-    record = store.get(conn, "A1")
+    desk.add(conn, book("A1", travel="+3", phone="0812-3456-7890"), AT, "ani")
+    record = conn.get("A1")
     assert record["status"] == "pending"
     assert record["travel"] == date(2024, 6, 30)
     assert record["phone"] == "+6281234567890"
-    assert store.history(conn, "A1")[0] | {"id": 0} == {
+    assert conn.history("A1")[0] | {"id": 0} == {
         "id": 0,
         "at": AT,
         "operator": "ani",
@@ -96,22 +99,23 @@ def test_add_stores_the_record_and_its_event(conn) -> None:
         "detail": {},
     }
     with pytest.raises(Refused, match=r"^Application A1 already exists \(Pemohon A1, pending\)"):
-        store.add(conn, book("A1"), AT, "ani")
-    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+        desk.add(conn, book("A1"), AT, "ani")
+    assert conn.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
 
 
 def test_transition_is_all_or_nothing(conn) -> None:
-    store.add(conn, book("A1"), AT, "ani")
-    store.add(conn, book("A2"), AT, "ani")
-    batch_id, _ = store.claim(conn, lambda queue: ["A1"], AT, "ani")
+    desk.add(conn, book("A1"), AT, "ani")
+    desk.add(conn, book("A2"), AT, "ani")
+    batch_id, _ = desk.claim(conn, lambda queue: ["A1"], AT, "ani")
     with pytest.raises(Refused, match="^Application A2 is pending"):
-        store.transition(conn, ["A1", "A2"], "printed", AT, "ani")
-    assert store.get(conn, "A1")["status"] == "claimed"
-    assert conn.execute("SELECT count(*) FROM events WHERE action = 'printed'").fetchone()[0] == 0
-    store.transition(conn, ["A1"], "printed", AT, "ani")
-    assert store.get(conn, "A1")["printed_at"] == AT
-    store.transition(conn, ["A1"], "failed", AT, "ani", "smudged")
-    record = store.get(conn, "A1")
+        desk.transition(conn, ["A1", "A2"], "printed", AT, "ani")
+    assert conn.get("A1")["status"] == "claimed"
+    printed = "SELECT count(*) FROM events WHERE action = 'printed'"
+    assert conn.conn.execute(printed).fetchone()[0] == 0
+    desk.transition(conn, ["A1"], "printed", AT, "ani")
+    assert conn.get("A1")["printed_at"] == AT
+    desk.transition(conn, ["A1"], "failed", AT, "ani", "smudged")
+    record = conn.get("A1")
     assert (record["status"], record["failures"], record["batch_id"], record["printed_at"]) == (
         "pending",
         1,
@@ -119,7 +123,7 @@ def test_transition_is_all_or_nothing(conn) -> None:
         None,
     )
     # The misprint keeps when the book had been printed, so undo can restore it.
-    assert store.history(conn, "A1")[-1]["detail"] == {
+    assert conn.history("A1")[-1]["detail"] == {
         "from": "printed",
         "printed_at": AT,
         "reason": "smudged",
@@ -129,39 +133,39 @@ def test_transition_is_all_or_nothing(conn) -> None:
 
 def test_claim_takes_what_the_chooser_picks_in_one_batch(conn) -> None:
     for app_no in ("A1", "A2", "A3"):
-        store.add(conn, book(app_no), AT, "ani")
-    batch_id, claimed = store.claim(conn, lambda queue: ["A3", "A1"], AT, "budi")
+        desk.add(conn, book(app_no), AT, "ani")
+    batch_id, claimed = desk.claim(conn, lambda queue: ["A3", "A1"], AT, "budi")
     assert [r["app_no"] for r in claimed] == ["A3", "A1"]
-    assert store.batch(conn, batch_id) == {
+    assert conn.batch(batch_id) == {
         "id": batch_id,
         "operator": "budi",
         "claimed_at": AT,
         "size": 2,
     }
-    assert {r["app_no"] for r in store.batch_books(conn, batch_id)} == {"A1", "A3"}
-    assert [r["app_no"] for r in store.pending(conn)] == ["A2"]
-    assert store.claim(conn, lambda queue: [], AT, "budi") == (None, [])
-    assert conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+    assert {r["app_no"] for r in conn.batch_books(batch_id)} == {"A1", "A3"}
+    assert [r["app_no"] for r in conn.pending()] == ["A2"]
+    assert desk.claim(conn, lambda queue: [], AT, "budi") == (None, [])
+    assert conn.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
 
 
 def test_used_today_counts_claimed_and_printed_today(conn) -> None:
     for app_no in ("A1", "A2", "A3"):
-        store.add(conn, book(app_no), AT, "ani")
-    store.claim(conn, lambda queue: ["A1", "A2"], AT, "ani")
-    store.transition(conn, ["A1"], "printed", AT, "ani")
-    assert store.used_today(conn, TODAY) == 2
-    assert store.used_today(conn, date(2024, 6, 28)) == 1  # still claimed; printed yesterday
+        desk.add(conn, book(app_no), AT, "ani")
+    desk.claim(conn, lambda queue: ["A1", "A2"], AT, "ani")
+    desk.transition(conn, ["A1"], "printed", AT, "ani")
+    assert conn.used_today(TODAY) == 2
+    assert conn.used_today(date(2024, 6, 28)) == 1  # still claimed; printed yesterday
 
 
 def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
     for app_no in ("A1", "A2", "A3"):
-        store.add(conn, book(app_no), "2024-06-26T08:00:00+07:00", "ani")
-    store.claim(conn, lambda queue: ["A1", "A2"], "2024-06-26T09:00:00+07:00", "ani")
-    store.transition(conn, ["A1"], "printed", "2024-06-26T10:00:00+07:00", "ani")
+        desk.add(conn, book(app_no), "2024-06-26T08:00:00+07:00", "ani")
+    desk.claim(conn, lambda queue: ["A1", "A2"], "2024-06-26T09:00:00+07:00", "ani")
+    desk.transition(conn, ["A1"], "printed", "2024-06-26T10:00:00+07:00", "ani")
     # The next day everything changes; the 26th's picture must not.
-    store.transition(conn, ["A2"], "printed", AT, "budi")
-    store.claim(conn, lambda queue: ["A3"], AT, "budi")
-    pending, batches = store.state_at_end_of(conn, date(2024, 6, 26), TODAY)
+    desk.transition(conn, ["A2"], "printed", AT, "budi")
+    desk.claim(conn, lambda queue: ["A3"], AT, "budi")
+    pending, batches = conn.state_at_end_of(date(2024, 6, 26), TODAY)
     assert [r["app_no"] for r in pending] == ["A3"]
     assert batches == [
         {
@@ -171,30 +175,30 @@ def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
             "still_claimed": 1,
         }
     ]
-    pending_now, batches_now = store.state_at_end_of(conn, TODAY, TODAY)
+    pending_now, batches_now = conn.state_at_end_of(TODAY, TODAY)
     assert pending_now == [] and [b["batch_id"] for b in batches_now] == [2]
 
 
 def test_add_many_lands_in_one_transaction(conn) -> None:
     records = [book("A1"), book("A2"), book("A1")]
     with pytest.raises(sqlite3.IntegrityError):
-        store.add_many(conn, records, AT, "ani")
-    assert conn.execute("SELECT count(*) FROM applications").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-    assert store.add_many(conn, records[:2], AT, "ani") == 2
-    assert not store.is_empty(conn)
+        desk.add_many(conn, records, AT, "ani")
+    assert conn.conn.execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+    assert conn.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert desk.add_many(conn, records[:2], AT, "ani") == 2
+    assert not conn.is_empty()
 
 
 def test_queue_holds_the_rule_fields_of_the_pending_books_as_columns(conn) -> None:
-    store.add(conn, book("A1", travel="2024-07-01", destination="Jepang"), AT, "ani")
-    store.add(
+    desk.add(conn, book("A1", travel="2024-07-01", destination="Jepang"), AT, "ani")
+    desk.add(
         conn, book("A2", service="express", urgent="berobat", phone="0812-3456-7890"), AT, "ani"
     )
-    store.add(conn, book("A3"), AT, "ani")
-    store.claim(conn, lambda queue: ["A3"], AT, "ani")
-    queue = store.queue(conn)
-    assert isinstance(queue, backlog.Columns)
+    desk.add(conn, book("A3"), AT, "ani")
+    desk.claim(conn, lambda queue: ["A3"], AT, "ani")
+    queue = conn.queue()
+    assert isinstance(queue, Columns)
     assert list(queue) == [
-        {field: record[field] for field in backlog.QUEUE_FIELDS} for record in store.pending(conn)
+        {field: record[field] for field in QUEUE_FIELDS} for record in conn.pending()
     ]
     assert queue.column("travel") == [date(2024, 7, 1), None]

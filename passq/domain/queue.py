@@ -216,12 +216,17 @@ def book_facts(
     # the working-day count run once per combination, and each book shares its tuple.
     keys = list(zip(services, applieds, travels, strict=True))
     distinct = set(keys)
-    distinct_travels = {travel for _service, _applied, travel in distinct}
     limits = {
-        travel: flight_deadline(travel, pickup_days, days, capacity) for travel in distinct_travels
+        travel: flight_deadline(travel, pickup_days, days, capacity)
+        for travel in {travel for _service, _applied, travel in distinct}
     }
-    service_days = {(service, applied) for service, applied, _travel in distinct}
-    dues = {key: promise(*key, add_working_days) for key in service_days}
+    deadlines = {
+        travel: None if limit is None else days.day(limit) for travel, limit in limits.items()
+    }
+    dues = {
+        (service, applied): promise(service, applied, add_working_days)
+        for service, applied in {(service, applied) for service, applied, _travel in distinct}
+    }
     today, pickup = days.today, timedelta(days=pickup_days)
     facts: dict[tuple[str, date, date | None], Facts] = {}
     for key in distinct:
@@ -229,15 +234,16 @@ def book_facts(
         limit = limits[travel]
         due = dues[service, applied]
         passed = travel is not None and limit is None
+        broken = due < today
         facts[key] = Facts(
-            flight_deadline=None if limit is None else days.day(limit),
-            limit=limit,
-            due=due,
-            due_key=due.toordinal(),
-            flight_passed=passed,
-            trip_ahead=passed and travel is not None and travel - pickup >= today,
-            promise_broken=due < today,
-            express_promise_broken=due < today and service == "express",
+            deadlines[travel],
+            limit,
+            due,
+            due.toordinal(),
+            passed,
+            passed and travel - pickup >= today,  # type: ignore[operator]
+            broken,
+            broken and service == "express",
         )
     return list(map(facts.__getitem__, keys))
 

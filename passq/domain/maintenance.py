@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from passq.backlog import hours_since
+from passq.domain.dates import hours_since
 from passq.i18n import _
 
 # How many disagreeing books the doctor names on screen (JSON lists them all).

@@ -16,7 +16,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from passq.backlog import (
+from passq.domain.dates import parse_date
+from passq.domain.records import (
     FIELDS,
     check_app_no,
     check_dates,
@@ -24,7 +25,6 @@ from passq.backlog import (
     check_phone,
     check_service,
     check_text,
-    parse_date,
 )
 from passq.errors import Invalid
 from passq.i18n import _

@@ -46,7 +46,7 @@ def applications(
     seed: int = 2024,
     is_working_day: Callable[[date], bool] = lambda day: day.weekday() < 5,
 ) -> Iterator[dict]:
-    """`size` made-up pending applications as `backlog.new_application` returns them."""
+    """`size` made-up pending applications as `records.new_application` returns them."""
     rng = random.Random(seed)
     destinations, weights = zip(*DESTINATIONS, strict=True)
     workdays = [

@@ -1,0 +1,182 @@
+"""The command line: typer commands grouped by who uses them; they parse, call a service, render.
+
+No SQL here (passq.store) and no rules (passq.domain): see docs/architecture.md.
+"""
+
+# No `from __future__ import annotations` in passq.cli: typer would eval every parameter's
+# annotation string at start-up (~10 ms for 25 commands); real annotations are read as they are.
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from passq import __version__
+from passq.cli import render
+from passq.errors import Invalid, PassqError
+from passq.i18n import _
+from passq.services.session import Session
+from passq.store import neutral_error
+
+
+class PassqGroup(TyperGroup):
+    """Turns domain errors into one sentence on stderr and their exit code."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except PassqError as error:
+            render.warn(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            render.warn(_("Interrupted: nothing more was written."))
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except Exception as error:
+            # A full disk, a read-only file, a damaged database, a lost server…: one sentence.
+            db = getattr(ctx.find_root().obj, "db_path", None)
+            problem = neutral_error(error, None if db is None else str(db))
+            if problem is None:
+                raise
+            render.warn(str(problem))
+            raise typer.Exit(problem.exit_code) from None
+
+
+app = typer.Typer(
+    cls=PassqGroup,
+    name="passq",
+    help=_("Print the passport backlog in the order that gets the most people onto their flights."),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def default_db() -> Path:
+    """The database used when neither --db nor PASSQ_DB names one."""
+    return Path(typer.get_app_dir("passq")) / "passq.db"
+
+
+def session(ctx: typer.Context) -> Session:
+    """The session the global options built."""
+    return ctx.find_root().obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        render.line(f"passq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="PASSQ_DB",
+            metavar="PATH",
+            help=_("Database file [default: passq.db in the passq application folder]."),
+            show_default=False,
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            envvar="PASSQ_NOW",
+            metavar="DATE|DATETIME",
+            help=_("Behave as if it were this moment (DATE or DATETIME, office time)."),
+        ),
+    ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            envvar="PASSQ_OPERATOR",
+            metavar="NAME",
+            help=_("Who is working [default: your login name]."),
+            show_default=False,
+        ),
+    ] = None,
+    busy_timeout: Annotated[
+        float,
+        typer.Option(
+            "--busy-timeout",
+            envvar="PASSQ_BUSY_TIMEOUT",
+            min=0,
+            max=600,
+            metavar="SECONDS",
+            help=_("How long to wait for another desk's write before giving up."),
+        ),
+    ] = 10.0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
+    ] = False,
+) -> None:
+    """Print the passport backlog in the order that gets the most people onto their flights."""
+    if not operator:
+        import getpass  # with termios and pwd: only without --operator or PASSQ_OPERATOR
+
+        operator = getpass.getuser()
+    who = operator.strip()
+    if not who:
+        raise Invalid(_("The operator name is empty: give it with --operator."))
+    ctx.obj = Session(db or default_db(), now, who, busy_timeout)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def main() -> None:
+    """Console entry point."""
+    import gc
+
+    # One command, then the process ends: the cyclic collector would only walk the queue's
+    # hundred thousand objects again and again (a tenth of `list`); reference counting frees
+    # what passq drops, and it makes no cycles worth collecting before it exits.
+    gc.disable()
+    _register_only(_command_name(sys.argv[1:]))
+    app(prog_name="passq")
+
+
+GLOBAL_VALUE_OPTIONS = frozenset({"--db", "--now", "--operator", "--busy-timeout"})
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command `args` name (the first word that is not a global option or its value)."""
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        if word.startswith("-"):
+            if word in GLOBAL_VALUE_OPTIONS:
+                next(words, None)
+            continue
+        return word
+    return None
+
+
+def _register_only(name: str | None) -> None:
+    """Keep only the command (or command group) `name` registered: typer builds every
+    registered command's parameters at each start (9 ms for all, 1 ms for one). Without a
+    known name all stay, so help and 'No such command' read as always."""
+    from typer.main import get_command_name
+
+    commands = [
+        command
+        for command in app.registered_commands
+        if (command.name or get_command_name(command.callback.__name__)) == name
+    ]
+    groups = [group for group in app.registered_groups if group.name == name]
+    if commands or groups:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+# The commands register themselves on `app`, in the order `--help` lists them.
+from passq.cli import counter, printing, supervisor, office, admin  # noqa: E402, F401, I001

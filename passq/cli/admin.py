@@ -1,0 +1,328 @@
+"""Keeping the data: backups, the doctor, import and export."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from passq.cli import app, render, session
+from passq.cli.counter import LIST_STATUSES
+from passq.cli.options import AsJson
+from passq.errors import Invalid, Refused
+from passq.i18n import _
+from passq.services import admin
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help=_("Backup file, or a folder for the default name [default: beside the database]."),
+            metavar="[PATH]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a consistent copy of the database (others may keep working), readable by you only."""
+    written, count = admin.backup(session(ctx), path)
+    render.line(
+        _("Backed up {n} applications to {path}; put it back with 'passq restore {path}'.").format(
+            n=count, path=written
+        )
+    )
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help=_("A file made by 'passq backup'."), metavar="PATH")],
+) -> None:
+    """Replace the database by a backup, after checking it; the replaced one is kept aside."""
+    s = session(ctx)
+    version, count, aside = admin.restore(s, path)
+    render.line(
+        _(
+            "Restored {path} (schema {version}, {n} applications) into {db}; the replaced "
+            "database is kept as {aside}."
+        ).format(path=path, version=version, n=count, db=s.db_path, aside=aside)
+    )
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+) -> None:
+    """Check the database: schema, integrity, WAL, counts, open batches, events against statuses."""
+    s = session(ctx)
+    facts, found = admin.doctor(s)
+    stale_hours = s.settings["stale_hours"]
+    if as_json:
+        render.emit_json(
+            {
+                **facts,
+                "open_batches": found.open_batches,
+                "stale_hours": stale_hours,
+                "problems": found.problems,
+                "healthy": found.healthy,
+            }
+        )
+    else:
+        _render_doctor(facts, found, stale_hours)
+    if not found.healthy:
+        raise Refused(
+            _(
+                "passq doctor found {n} problem(s), listed above: fix them, or restore a backup."
+            ).format(n=len(found.problems))
+        )
+
+
+def _render_doctor(facts: dict, found, stale_hours: float) -> None:
+    from passq.domain import maintenance
+
+    render.line(_("Database: {path}").format(path=facts["database"]))
+    render.line(
+        _("Schema version: {found} (this passq: {known})").format(
+            found=facts["schema_version"], known=facts["schema_current"]
+        )
+    )
+    render.line(_("Integrity check: {result}").format(result="; ".join(facts["integrity"][:5])))
+    render.line(
+        _("Journal mode: {mode}, WAL file {size} bytes").format(
+            mode=facts["journal_mode"], size=facts["wal_bytes"]
+        )
+    )
+    render.line(
+        _("Applications: {counts}").format(
+            counts=", ".join(f"{status} {n}" for status, n in facts["counts"].items())
+        )
+    )
+    if found.open_batches:
+        render.table(
+            (_("Batch"), _("Operator"), _("Claimed at"), _("Books"), _("Age (h)"), _("Stale")),
+            (
+                (
+                    b["batch_id"],
+                    b["operator"],
+                    b["claimed_at"],
+                    b["still_claimed"],
+                    b["age_hours"],
+                    _("yes") if b["stale"] else "",
+                )
+                for b in found.open_batches
+            ),
+            title=_("Open batches"),
+        )
+    else:
+        render.line(_("Open batches: none"))
+    if found.stale_batches:
+        render.line(
+            _(
+                "{n} batch(es) claimed {hours} hours ago or more: print them, or "
+                "'passq release --stale {hours}'."
+            ).format(n=found.stale_batches, hours=stale_hours)
+        )
+    if facts["disagreements"]:
+        render.table(
+            (_("App no"), _("Status"), _("Last event"), _("Its status")),
+            (
+                (d["app_no"], d["status"], d["action"], d["event_status"])
+                for d in facts["disagreements"][: maintenance.SHOWN]
+            ),
+            title=_("Status disagrees with the events (first {n} of {total})").format(
+                n=min(maintenance.SHOWN, len(facts["disagreements"])),
+                total=len(facts["disagreements"]),
+            ),
+        )
+    if found.healthy:
+        render.line(_("No problem found."))
+    for problem in found.problems:
+        render.line(_("Problem: {problem}").format(problem=problem))
+
+
+PROGRESS_ROWS = 5000  # files this long show a progress bar (on a terminal)
+
+
+SHOWN_PROBLEMS = 20
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help=_("CSV (UTF-8, ',' or ';') or .xlsx file."), metavar="FILE")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check the file and count; write nothing."))
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help=_("Import the valid rows; write the others to --rejects.")
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help=_("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help=_("Update changed fields of books already pending.")),
+    ] = False,
+) -> None:
+    """Import pending books from a spreadsheet: every row or none (see --skip-invalid)."""
+    from passq.files import spreadsheets as importer
+
+    if rejects is not None and not skip_invalid:
+        raise Invalid(_("--rejects only works with --skip-invalid."))
+    rejects = rejects or importer.rejects_path(file)
+    if skip_invalid and not dry_run and rejects.resolve() == file.resolve():
+        raise Invalid(_("--rejects names the file being imported: give another file."))
+    s = session(ctx)
+    table = importer.read_table(file)
+    if table.unknown:
+        render.warn(
+            _("Ignored columns passq does not know in {source}: {columns}.").format(
+                source=file, columns=", ".join(f"'{c}'" for c in table.unknown)
+            )
+        )
+    if not table.rows:
+        render.line(_("{source} has no rows: nothing to import.").format(source=file))
+        return
+    with render.progress(_("Checking rows"), len(table.rows), PROGRESS_ROWS) as advance:
+        checked = importer.check_rows(table, s.today, advance)
+
+    try:
+        merged = admin.import_table(
+            s,
+            table,
+            checked,
+            update=update,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            rejects=rejects,
+            source=file.name,
+        )
+    except admin.ImportProblems as stopped:
+        _refuse_import(file, checked, stopped.problems, rejects)
+    _import_summary(file, checked, merged, dry_run, rejects)
+
+
+def _refuse_import(file: Path, checked, problems: list, rejects: Path) -> None:
+    """Show the first problems, then raise the closing sentence (nothing is written)."""
+    bad = len({problem.row for problem in problems})
+    render.table(
+        (_("Row"), _("Column"), _("Value"), _("Problem")),
+        (
+            (
+                p.row,
+                p.column or _("(beyond the header)"),
+                p.value if len(p.value) <= 40 else p.value[:39] + "…",
+                p.message,
+            )
+            for p in problems[:SHOWN_PROBLEMS]
+        ),
+        title=_("Problems ({total})").format(total=len(problems))
+        if len(problems) <= SHOWN_PROBLEMS
+        else _("First {n} of {total} problems").format(n=SHOWN_PROBLEMS, total=len(problems)),
+    )
+    if bad == checked.rows:
+        raise Invalid(
+            _(
+                "Nothing imported: all {rows} rows of {source} have problems; fix them and "
+                "import again."
+            ).format(rows=bad, source=file)
+        )
+    raise Invalid(
+        _(
+            "Nothing imported: {bad} of {rows} rows of {source} have problems; fix them and "
+            "import again, or give --skip-invalid to import the other {valid} and write these "
+            "to {rejects}."
+        ).format(bad=bad, rows=checked.rows, source=file, valid=checked.rows - bad, rejects=rejects)
+    )
+
+
+def _import_summary(file: Path, checked, merged, dry_run: bool, rejects: Path) -> None:
+    rejected = len({p.row for p in checked.problems} | {p.row for p in merged.problems})
+    figures = {
+        "source": file,
+        "added": len(merged.added),
+        "present": merged.present,
+        "updated": len(merged.updates),
+        "rejected": rejected,
+    }
+    if dry_run:
+        render.line(
+            _(
+                "Dry run, nothing written: {source} would give {added} added, {present} already "
+                "present, {updated} updated, {rejected} rejected."
+            ).format(**figures)
+        )
+    else:
+        render.line(
+            _(
+                "Imported {source}: {added} added, {present} already present, {updated} updated, "
+                "{rejected} rejected."
+            ).format(**figures)
+        )
+    if merged.kept:
+        render.line(
+            _(
+                "{n} of the books already present are past pending: they were left as they are."
+            ).format(n=merged.kept)
+        )
+    if rejected and not dry_run:
+        render.line(
+            _(
+                "Rejected rows are in {rejects}, with the reason: fix them and import that file."
+            ).format(rejects=rejects)
+        )
+
+
+EXPORT_STATUSES = LIST_STATUSES
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    status: Annotated[
+        str,
+        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+    ] = "all",
+    form: Annotated[
+        str, typer.Option("--format", help=_("csv, json or xlsx."), metavar="FORMAT")
+    ] = "csv",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", help=_("File to write ('-': standard output) [default: -]."), metavar="PATH"
+        ),
+    ] = None,
+) -> None:
+    """Export applications (import's columns, then status and planned day) to CSV, JSON or xlsx."""
+    from passq.files import spreadsheets as importer
+
+    if status not in EXPORT_STATUSES:
+        raise Invalid(
+            _("Unknown status '{status}': use {allowed}.").format(
+                status=status, allowed=", ".join(EXPORT_STATUSES)
+            )
+        )
+    if form not in importer.FORMATS:
+        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
+    to_stdout = output in (None, "-")
+    if form == "xlsx" and to_stdout:
+        raise Invalid(_("An xlsx export cannot go to standard output: give a file with --output."))
+    s = session(ctx)
+    rows = admin.export_rows(s, status)
+    count = importer.write_export(rows, form, output, sys.stdout)
+    if not to_stdout:
+        render.line(_("Exported {n} applications to {path}.").format(n=count, path=output))

@@ -1,0 +1,183 @@
+"""The counter's commands: register, correct, look up."""
+
+from typing import Annotated
+
+import typer
+
+from passq.cli import app, render, session
+from passq.cli.options import (
+    Applied,
+    AsJson,
+    Destination,
+    Name,
+    Note,
+    Phone,
+    Service,
+    Travel,
+    Urgent,
+)
+from passq.domain import oldqueue as rule
+from passq.domain.dates import show_date, show_day
+from passq.domain.records import FIELDS, STATUSES, deadline, due
+from passq.errors import Invalid
+from passq.i18n import _
+from passq.services import counter
+from passq.services.session import Session
+
+
+def _fields(**raw: str | None) -> dict[str, str | None]:
+    return {field: raw[field] for field in FIELDS}
+
+
+def _dates_line(record: dict, s: Session) -> str:
+    book_deadline = deadline(record, s.settings["pickup_days"])
+    book_due = due(record, s.calendar.add_working_days)
+    return _("deadline {deadline}, due {due}").format(
+        deadline=show_date(book_deadline) if book_deadline else _("none (no travel date)"),
+        due=show_date(book_due),
+    )
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    app_no: Annotated[
+        str, typer.Argument(help=_("Application number (nomor permohonan)."), metavar="APP_NO")
+    ],
+    name: Name = None,
+    service: Service = None,
+    applied: Applied = None,
+    travel: Travel = None,
+    destination: Destination = None,
+    phone: Phone = None,
+    urgent: Urgent = None,
+    note: Note = None,
+) -> None:
+    """Register one pending passport book."""
+    s = session(ctx)
+    record = counter.add(s, app_no, _fields(**locals()))
+    render.line(
+        _("Added {app_no} ({service}): {dates}.").format(
+            app_no=record["app_no"], service=record["service"], dates=_dates_line(record, s)
+        )
+    )
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    app_no: Annotated[
+        str, typer.Argument(help=_("Application number to correct."), metavar="APP_NO")
+    ],
+    name: Name = None,
+    service: Service = None,
+    applied: Applied = None,
+    travel: Travel = None,
+    destination: Destination = None,
+    phone: Phone = None,
+    urgent: Urgent = None,
+    note: Note = None,
+) -> None:
+    """Correct a record; an empty value clears a field; every change is logged."""
+    s = session(ctx)
+    current, changes = counter.edit(s, app_no, _fields(**locals()))
+    updated = {**current, **changes}
+    render.line(
+        _("Updated {app_no} ({fields}): {dates}.").format(
+            app_no=current["app_no"], fields=", ".join(changes), dates=_dates_line(updated, s)
+        )
+    )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    app_no: Annotated[str, typer.Argument(help=_("Application number."), metavar="APP_NO")],
+    as_json: AsJson = False,
+) -> None:
+    """One application: its record, its planned print day and why, its history."""
+    s = session(ctx)
+    record, placement, events = counter.show(s, app_no)
+    if as_json:
+        why = _explain(s, placement, record) if placement else None
+        render.emit_json(
+            {"application": record, "placement": placement, "why": why, "history": events}
+        )
+        return
+    render.line(f"{record['app_no']}  {record['name']}  ({record['service']}, {record['status']})")
+    for label, value in (
+        (_("Phone"), record["phone"]),
+        (_("Applied"), show_date(record["applied"])),
+        (_("Travel"), record["travel"] and show_date(record["travel"])),
+        (_("Destination"), record["destination"]),
+        (_("Urgent"), record["urgent"]),
+        (_("Note"), record["note"]),
+        (_("Batch"), record["batch_id"]),
+        (_("Failures"), record["failures"] or None),
+    ):
+        if value is not None:
+            render.line(f"  {label}: {value}")
+    render.line(f"  {_dates_line(record, s).capitalize()}")
+    if placement is not None:
+        render.line(
+            "  "
+            + _("Queue: number {rank}, planned {day}.").format(
+                rank=placement.rank, day=show_day(placement.planned_day)
+            )
+        )
+        render.line("  " + _explain(s, placement, record))
+    render.table(
+        (_("When"), _("Who"), _("What"), _("Batch"), _("Detail")),
+        (
+            (e["at"], e["operator"], e["action"], e["batch_id"], _detail_text(e["detail"]))
+            for e in events
+        ),
+        title=_("History"),
+    )
+
+
+def _explain(s: Session, placement: rule.Placement, record: dict) -> str:
+    return rule.explain(
+        placement,
+        record,
+        placement.rank - 1,
+        today=s.today,
+        capacity=s.calendar.capacity,
+        horizon_days=s.settings["horizon_days"],
+    )
+
+
+def _detail_text(detail: dict) -> str:
+    return "; ".join(
+        f"{key}: {value[0]} → {value[1]}" if isinstance(value, list) else f"{key}: {value}"
+        for key, value in detail.items()
+    )
+
+
+LIST_STATUSES = (*STATUSES, "all")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str,
+        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+    ] = "pending",
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many."))] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Applications: pending ones in queue order, others most recent first."""
+    if status not in LIST_STATUSES:
+        raise Invalid(
+            _("Unknown status '{status}': use {allowed}.").format(
+                status=status, allowed=", ".join(LIST_STATUSES)
+            )
+        )
+    rows = counter.listed(session(ctx), status, limit)
+    if as_json:
+        render.emit_json(rows)
+    elif not rows:
+        render.line(_("No applications with status {status}.").format(status=status))
+    else:
+        render.records(rows)

@@ -1,0 +1,144 @@
+"""The office's commands: its print calendar, its settings, and a demo."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from passq import cli
+from passq.cli import PassqGroup, app, render, session
+from passq.cli.options import AsJson
+from passq.cli.printing import next_batch
+from passq.cli.supervisor import report
+from passq.domain.dates import parse_date, show_date
+from passq.domain.records import check_text
+from passq.i18n import _
+from passq.services import office
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    size: Annotated[
+        int, typer.Option("--size", min=1, max=2_000_000, help=_("How many books."))
+    ] = 1250,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help=_("Demo database [default: demo.db beside the real one]."),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Build a realistic sample backlog in a demo database; show its next batch and report."""
+    s = session(ctx)
+    root = ctx.find_root()
+    named = db or (s.db_path if root.get_parameter_source("db").name == "COMMANDLINE" else None)
+    target = named or cli.default_db().with_name("demo.db")
+    count = office.demo(s, target, fresh=named is None, size=size)
+    render.line(_("Demo database {path}: {n} pending books.").format(path=target, n=count))
+    render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
+    ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
+    ctx.invoke(report, ctx=ctx, day=None, as_json=False)
+
+
+calendar_app = typer.Typer(
+    cls=PassqGroup, no_args_is_help=True, help=_("Print days: holidays, closures, extra shifts.")
+)
+
+
+app.add_typer(calendar_app, name="calendar")
+
+
+OverrideReason = Annotated[str, typer.Option("--reason", help=_("Why (shown in 'calendar show')."))]
+
+
+@calendar_app.command("off")
+def calendar_off(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help=_("The day to close."), metavar="DATE")],
+    reason: OverrideReason = "",
+) -> None:
+    """Close a day: nothing is planned on it (a system outage, a local holiday)."""
+    s = session(ctx)
+    closed = parse_date(day, s.today, "date")
+    office.set_override(s, closed, 0, check_text(reason, "reason"))
+    render.line(_("{day} is closed: nothing will be planned on it.").format(day=show_date(closed)))
+
+
+@calendar_app.command("on")
+def calendar_on(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help=_("The day to open."), metavar="DATE")],
+    capacity: Annotated[
+        int, typer.Option("--capacity", min=1, max=100_000, help=_("Books that day."))
+    ],
+    reason: OverrideReason = "",
+) -> None:
+    """Open a day with a capacity (a Saturday overtime shift, a day with more printers)."""
+    s = session(ctx)
+    opened = parse_date(day, s.today, "date")
+    office.set_override(s, opened, capacity, check_text(reason, "reason"))
+    render.line(
+        _("{day} is a print day for {capacity} books.").format(
+            day=show_date(opened), capacity=capacity
+        )
+    )
+
+
+@calendar_app.command("show")
+def calendar_show(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help=_("First day [default: today]."), metavar="DATE")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help=_("How many days."))] = 14,
+    as_json: AsJson = False,
+) -> None:
+    """List each day with its capacity and why."""
+    s = session(ctx)
+    first = parse_date(start, s.today, "--from date") if start else s.today
+    listed = s.calendar.days(first, days)
+    if as_json:
+        render.emit_json(
+            [{"date": d.date, "capacity": d.capacity, "reason": d.reason} for d in listed]
+        )
+        return
+    render.table(
+        (_("Day"), _("Capacity"), _("Why")),
+        ((d.date.strftime("%a %d/%m/%Y"), d.capacity, d.reason) for d in listed),
+    )
+
+
+config_app = typer.Typer(cls=PassqGroup, no_args_is_help=True, help=_("The office's settings."))
+
+
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Show every setting (shared by every desk using this database)."""
+    settings = session(ctx).settings
+    if as_json:
+        render.emit_json(settings)
+        return
+    render.table((_("Setting"), _("Value")), settings.items())
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=_("capacity, pickup_days, horizon_days, office or timezone."), metavar="KEY"
+        ),
+    ],
+    value: Annotated[str, typer.Argument(help=_("The new value."), metavar="VALUE")],
+) -> None:
+    """Change a setting: capacity, pickup_days, horizon_days, office, timezone."""
+    s = session(ctx)
+    stored = office.set_setting(s, key, value)
+    render.line(_("{key} is now {value}.").format(key=key, value=stored))

@@ -1,0 +1,224 @@
+"""The print operators' commands: claim a batch, mark it printed, failed or released."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from passq.cli import app, render, session
+from passq.cli.options import AppNos, AsJson, Reason
+from passq.domain.dates import hours_since
+from passq.domain.lifecycle import unique
+from passq.domain.records import check_text
+from passq.errors import Invalid
+from passq.i18n import _
+from passq.services import counter, printing
+from passq.services.session import Session
+
+
+@app.command("next-batch")
+def next_batch(
+    ctx: typer.Context,
+    size: Annotated[int, typer.Option("--size", min=1, max=1000, help=_("How many books."))] = 25,
+    peek: Annotated[bool, typer.Option("--peek", help=_("Only show them; claim nothing."))] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Claim the next books to print for this operator (never the same as another desk's)."""
+    s = session(ctx)
+    if peek:
+        batch_id, books = None, counter.queue_rows(s, s.plan(first=size))
+    else:
+        batch_id, claimed = printing.claim(s, size)
+        books = [counter.queue_row(placement, record) for placement, record in claimed]
+        _warn_stale(s)
+    if as_json:
+        render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
+        return
+    if not books:
+        render.line(_("Nothing to print: no pending books."))
+        return
+    if batch_id is None:
+        title = _("Next {n} books (not claimed)").format(n=len(books))
+    else:
+        title = _("Batch {batch_id} for {operator}: {n} books").format(
+            batch_id=batch_id, operator=s.operator, n=len(books)
+        )
+    render.records(books, title)
+    if batch_id is not None:
+        render.line(
+            _("When they are printed: passq printed --batch {batch_id}").format(batch_id=batch_id)
+        )
+
+
+def _numbers(app_nos: list[str] | None) -> list[str]:
+    """Numbers from the arguments, or one a line from standard input for '-' (a scanner)."""
+    numbers = list(app_nos or [])
+    if numbers == ["-"]:
+        numbers = sys.stdin.read().splitlines()
+    elif "-" in numbers:
+        raise Invalid(_("Give '-' alone to read numbers from standard input."))
+    checked = unique(numbers)
+    if not checked:
+        raise Invalid(_("No application numbers given: name them, or give '-' to read them."))
+    return checked
+
+
+def _done(records: list[dict], verb: str) -> None:
+    render.line(
+        _("{verb} {n} book(s): {numbers}.").format(
+            verb=verb, n=len(records), numbers=", ".join(r["app_no"] for r in records)
+        )
+        if len(records) <= 10
+        else _("{verb} {n} books.").format(verb=verb, n=len(records))
+    )
+
+
+@app.command()
+def printed(
+    ctx: typer.Context,
+    app_nos: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help=_("Application numbers, or '-' to read one a line (barcode scanner)."),
+            metavar="[APP_NO...|-]",
+        ),
+    ] = None,
+    batch_id: Annotated[
+        int | None, typer.Option("--batch", help=_("Mark a whole batch printed."), metavar="ID")
+    ] = None,
+    except_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--except", help=_("With --batch: a book that was not printed."), metavar="APP_NO"
+        ),
+    ] = None,
+) -> None:
+    """Mark books printed: by number, by batch, or scanned from standard input."""
+    s = session(ctx)
+    if batch_id is not None:
+        if app_nos:
+            raise Invalid(_("Give either application numbers or --batch, not both."))
+        numbers = printing.batch_numbers(s, batch_id, unique(except_ or []))
+    else:
+        if except_:
+            raise Invalid(_("--except only works with --batch."))
+        numbers = _numbers(app_nos)
+    records = printing.mark(s, numbers, "printed")
+    _done(records, _("Printed"))
+    if batch_id is not None and except_:
+        render.line(
+            _(
+                "Still claimed in batch {batch_id}: {numbers}. Release them or mark them failed."
+            ).format(batch_id=batch_id, numbers=", ".join(unique(except_)))
+        )
+
+
+@app.command()
+def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+    """A misprint: the book goes back to the queue, its failure counted."""
+    s = session(ctx)
+    records = printing.mark(
+        s,
+        _numbers(app_nos),
+        "failed",
+        check_text(reason, "reason"),
+    )
+    _done(records, _("Back in the queue"))
+
+
+@app.command()
+def release(
+    ctx: typer.Context,
+    app_nos: Annotated[
+        list[str] | None, typer.Argument(help=_("Application numbers."), metavar="[APP_NO...]")
+    ] = None,
+    batch_id: Annotated[
+        int | None, typer.Option("--batch", help=_("Release a whole batch."), metavar="ID")
+    ] = None,
+    stale: Annotated[
+        float | None,
+        typer.Option(
+            "--stale",
+            min=0,
+            help=_("Release every batch claimed at least this many hours ago."),
+            metavar="HOURS",
+        ),
+    ] = None,
+) -> None:
+    """Unclaim books (by number, a batch, or stale batches): back to the queue."""
+    s = session(ctx)
+    if sum(given is not None and given != [] for given in (app_nos, batch_id, stale)) > 1:
+        raise Invalid(_("Give one of application numbers, --batch or --stale."))
+    if stale is not None:
+        batches = printing.stale_batches(s, stale)
+        if not batches:
+            render.line(
+                _("No batch has been claimed for {hours} hours or more.").format(hours=stale)
+            )
+            return
+        numbers = [n for b in batches for n in printing.batch_numbers(s, b["batch_id"], [])]
+        reason = _("stale: claimed over {hours} hours ago").format(hours=stale)
+        records = printing.mark(s, numbers, "released", reason)
+    else:
+        numbers = (
+            printing.batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
+        )
+        records = printing.mark(s, numbers, "released")
+    _done(records, _("Released"))
+
+
+def _warn_stale(s: Session) -> None:
+    hours = s.settings["stale_hours"]
+    for batch in printing.stale_batches(s, hours):
+        render.warn(
+            _(
+                "Warning: batch {batch_id} ({operator}) was claimed {age:.0f} hours ago and "
+                "{n} book(s) are still not printed: print them, or 'passq release --stale {hours}'."
+            ).format(
+                n=batch["still_claimed"],
+                age=hours_since(batch["claimed_at"], s.now),
+                hours=hours,
+                **batch,
+            )
+        )
+
+
+@app.command()
+def collected(ctx: typer.Context, app_nos: AppNos) -> None:
+    """Handed over to the applicant (or their proxy)."""
+    s = session(ctx)
+    records = printing.mark(s, _numbers(app_nos), "collected")
+    _done(records, _("Collected"))
+
+
+@app.command()
+def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+    """Withdraw applications (pending, claimed or printed)."""
+    s = session(ctx)
+    records = printing.mark(
+        s,
+        _numbers(app_nos),
+        "cancelled",
+        check_text(reason, "reason"),
+    )
+    _done(records, _("Cancelled"))
+
+
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Reverse your last action (a claim, a printed mark, an edit, an import…) if nothing
+    later depends on it."""
+    s = session(ctx)
+    action, books = printing.undo(s)
+    if not books:
+        render.line(_("Undid your last change ({action}).").format(action=action))
+    elif len(books) <= 10:
+        render.line(
+            _("Undid your last action ({action}) on {n} book(s): {numbers}.").format(
+                action=action, n=len(books), numbers=", ".join(books)
+            )
+        )
+    else:
+        render.line(
+            _("Undid your last action ({action}) on {n} books.").format(action=action, n=len(books))
+        )

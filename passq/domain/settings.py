@@ -1,0 +1,70 @@
+"""The office's settings: defaults, types and checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from passq.domain.records import MAX_NAME, check_text
+from passq.errors import Invalid
+from passq.i18n import _
+
+# Office settings kept in the database, with their defaults (DESIGN §7).
+DEFAULT_SETTINGS = {
+    "capacity": 250,
+    "pickup_days": 1,
+    "horizon_days": 7,
+    "office": "",
+    "timezone": "Asia/Jakarta",
+    "stale_hours": 8,
+}
+
+
+def typed_settings(stored: Mapping[str, str]) -> dict:
+    """The settings with defaults filled in and numbers as ints."""
+    settings = dict(DEFAULT_SETTINGS)
+    for key, value in stored.items():
+        if key in settings:
+            settings[key] = type(DEFAULT_SETTINGS[key])(value)
+    return settings
+
+
+SETTING_RANGES = {
+    "capacity": (0, 100_000),
+    "pickup_days": (0, 30),
+    "horizon_days": (0, 60),
+    "stale_hours": (1, 720),
+}
+
+
+def check_setting(key: str, value: str) -> str:
+    """A setting's value checked and normalised for storing; Invalid names the allowed ones."""
+    if key not in DEFAULT_SETTINGS:
+        raise Invalid(
+            _("Unknown setting '{key}': use {keys}.").format(
+                key=key, keys=", ".join(DEFAULT_SETTINGS)
+            )
+        )
+    value = value.strip()
+    if key in SETTING_RANGES:
+        low, high = SETTING_RANGES[key]
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise Invalid(
+                _("Invalid {key} '{value}': use a whole number from {low} to {high}.").format(
+                    key=key, value=value, low=low, high=high
+                )
+            )
+        return str(int(value))
+    if key == "timezone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Invalid(
+                _(
+                    "Unknown time zone '{value}': use an IANA name such as Asia/Jakarta, "
+                    "Asia/Makassar or Asia/Jayapura."
+                ).format(value=value)
+            ) from None
+        return value
+    return check_text(value, key, MAX_NAME)

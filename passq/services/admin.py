@@ -1,0 +1,118 @@
+"""Keeping the data: backups, restore, the doctor's facts, import and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from passq.errors import Invalid
+from passq.files.private import create_private, require_database
+from passq.i18n import _
+from passq.services import counter
+from passq.services.session import Session
+
+if TYPE_CHECKING:
+    from passq.domain.maintenance import Diagnosis
+    from passq.files.spreadsheets import Checked, Merge, Problem, Table
+
+
+def backup(s: Session, path: Path | None) -> tuple[Path, int]:
+    """Write a consistent private copy of the database to `path` (a file, or a folder for the
+    default name); returns the file and its number of applications."""
+    from passq.domain import maintenance
+
+    require_database(s.db_path)
+    target = maintenance.backup_name(s.db_path, s.now)
+    if path is not None:
+        target = path / target.name if path.is_dir() else path
+    create_private(target)
+    return target, s.store.backup(target)
+
+
+def restore(s: Session, source: Path) -> tuple[int, int, Path]:
+    """Replace the database by the backup `source`, keeping the replaced one aside; returns
+    the backup's schema version, its number of applications and where the old one is kept."""
+    from passq.domain import maintenance
+    from passq.store.sqlite import check_backup_file
+
+    if source.resolve() == Path(s.db_path).resolve():
+        raise Invalid(
+            _("{path} is the database in use: give a backup file to restore.").format(path=source)
+        )
+    check_backup_file(source)
+    aside = maintenance.replaced_name(s.db_path, s.now)
+    create_private(aside)
+    version, count = s.store.restore(source, aside)
+    s.reopen(s.db_path)
+    s.store  # noqa: B018 - opening it again migrates a backup made by an older passq
+    return version, count, aside
+
+
+def doctor(s: Session) -> tuple[dict, Diagnosis]:
+    """The database's facts and the doctor's diagnosis of them."""
+    from passq.domain import maintenance
+
+    require_database(s.db_path)
+    facts = s.store.doctor_facts()
+    return facts, maintenance.diagnose(facts, s.now, s.settings["stale_hours"])
+
+
+class ImportProblems(Invalid):
+    """Rows with problems stop an import: nothing is written (the CLI shows them)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("")
+        self.problems = problems
+
+
+def import_table(
+    s: Session,
+    table: Table,
+    checked: Checked,
+    *,
+    update: bool,
+    skip_invalid: bool,
+    dry_run: bool,
+    rejects: Path,
+    source: str,
+) -> Merge:
+    """Land the checked rows of `table` as one command (every row, or none): new books added,
+    with `update` changed pending books edited; rejected rows (with `skip_invalid`) are written
+    to `rejects` once the transaction is over. ImportProblems when a row is wrong."""
+    from passq.files import spreadsheets
+
+    if checked.problems and not skip_invalid:
+        raise ImportProblems(checked.problems)
+    numbers = [record["app_no"] for record in checked.records]
+
+    def merged_with(existing: dict[str, dict]) -> tuple[Merge, list[Problem]]:
+        merged = spreadsheets.merge(table, checked, existing, update, s.today)
+        problems = spreadsheets.all_problems(checked, merged)
+        if problems and not skip_invalid:
+            raise ImportProblems(problems)
+        return merged, problems
+
+    if dry_run:
+        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        return merged
+    # Reading which numbers exist and writing happen under one write lock: a number another
+    # desk adds meanwhile is never duplicated, and `undo` finds the import as one command.
+    with s.store.command(s.stamp, s.operator) as log:
+        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        s.store.insert_many(log, merged.added, {"import": source})
+        for current, changes in merged.updates:
+            counter.apply_edit(s, log, current, changes)
+    if problems:
+        spreadsheets.write_rejects(problems, table, rejects)
+    return merged
+
+
+def export_rows(s: Session, status: str) -> Iterator[dict]:
+    """The applications with `status` ('all': every one), each with its planned print day."""
+    records = s.store.applications(None if status == "all" else status)
+    planned: dict[str, date | None] = {}
+    if status in ("pending", "all"):
+        planned = {p.app_no: p.planned_day for p in s.plan()}
+    return ({**record, "planned_day": planned.get(record["app_no"])} for record in records)

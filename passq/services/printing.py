@@ -1,0 +1,96 @@
+"""The print operators' units of work: claim a batch, and move books along their life cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from passq.domain import lifecycle
+from passq.domain import oldqueue as rule
+from passq.errors import Refused
+from passq.i18n import _
+from passq.services.session import Session
+from passq.store.base import EventLog
+
+
+def claim(s: Session, size: int) -> tuple[int | None, list[tuple[rule.Placement, dict]]]:
+    """Claim the first `size` books of the queue for this operator, in one transaction:
+    read, rank, update, log under the write lock, so two desks never get the same book."""
+    with s.store.command(s.stamp, s.operator) as log:
+        chosen = s.placements(s.store.queue(), first=size)
+        if not chosen:
+            return None, []
+        app_nos = [p.app_no for p in chosen]
+        records = s.store.existing(app_nos)
+        batch_id = s.store.new_batch(s.operator, s.stamp, app_nos)
+        for app_no in app_nos:
+            log("claimed", app_no, batch_id, {"from": "pending"}, "claimed")
+    return batch_id, [(p, records[p.app_no]) for p in chosen]
+
+
+def mark(s: Session, app_nos: Sequence[str], action: str, reason: str | None = None) -> list[dict]:
+    """Apply `action` (printed, failed, released, collected, cancelled) to every book, all or
+    nothing; returns the records as they were."""
+    with s.store.command(s.stamp, s.operator) as log:
+        records = [s.store.require(app_no) for app_no in app_nos]
+        for record in records:
+            apply(s, log, record, action, reason)
+    return records
+
+
+def apply(s: Session, log: EventLog, record: Mapping, action: str, reason: str | None) -> None:
+    """One book's transition and its event, inside `log`'s command."""
+    status_after = lifecycle.check_transition(record, action)
+    columns = lifecycle.transition_columns(record, action, status_after, log.at)
+    s.store.update(record["app_no"], columns)
+    detail = lifecycle.transition_detail(record, columns, reason)
+    log(action, record["app_no"], record["batch_id"], detail, status_after)
+
+
+def batch_numbers(s: Session, batch_id: int, excepted: list[str]) -> list[str]:
+    """The books of batch `batch_id` still claimed, less `excepted` (Refused if none)."""
+    s.store.batch(batch_id)
+    return lifecycle.batch_marks(batch_id, s.store.batch_books(batch_id), excepted)
+
+
+def stale_batches(s: Session, hours: float) -> list[Mapping]:
+    """The open batches claimed `hours` or more ago."""
+    return lifecycle.stale_batches(s.store.open_batches(), s.now, hours)
+
+
+def undo(s: Session) -> tuple[str, list[str]]:
+    """Reverse this operator's last command not yet undone; returns its action and books."""
+    from passq.domain import undo as rules
+
+    with s.store.command(s.stamp, s.operator) as log:
+        command_id = s.store.last_command(s.operator)
+        if command_id is None:
+            raise Refused(
+                _("Nothing to undo: {operator} has no action left to reverse.").format(
+                    operator=s.operator
+                )
+            )
+        events = s.store.command_events(command_id)
+        rules.refuse_if_changed_later(events, s.store.events_after(max(e["id"] for e in events)))
+        for event in events:
+            _reverse(s, log, event, command_id)
+    books = list(dict.fromkeys(e["app_no"] for e in reversed(events) if e["app_no"]))
+    return events[0]["action"], books
+
+
+def _reverse(s: Session, log: EventLog, event: dict, command_id: int) -> None:
+    action, app_no, detail = event["action"], event["app_no"], event["detail"]
+    undone = {"undid": command_id, "action": action}
+    if action == "config":
+        for key, (old, _new) in detail.items():
+            s.store.put_setting(key, old)
+        log("undo", detail=undone)
+    elif action == "calendar":
+        s.store.put_override(detail["date"], detail.get("before"))
+        log("undo", detail=undone)
+    elif action == "added":
+        s.store.delete(app_no)
+        log("undo", app_no, detail={**undone, "deleted": True})
+    else:
+        columns = lifecycle.undo_columns(event, s.store.require(app_no), log.at)
+        s.store.update(app_no, columns)
+        log("undo", app_no, columns.get("batch_id"), undone, columns.get("status"))

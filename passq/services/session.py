@@ -1,0 +1,154 @@
+"""The Session: what every command needs (the store, the moment, the operator, the settings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from passq.domain import oldqueue as rule
+from passq.domain.calendar import PrintCalendar, official_holidays
+from passq.domain.dates import parse_moment
+from passq.domain.settings import typed_settings
+
+if TYPE_CHECKING:
+    from passq.store.base import Store
+
+
+class Session:
+    """The state a command works in, built from the global options (tests build their own)."""
+
+    def __init__(
+        self, db: Path, now: str | None, operator: str, busy_timeout: float = 10.0
+    ) -> None:
+        self.db_path = db
+        self.busy_timeout = busy_timeout
+        self.now_text = now
+        self.operator = operator
+        self._store: Store | None = None
+        self._settings: dict | None = None
+        self._now: datetime | None = None
+        self._calendar: PrintCalendar | None = None
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use (and migrated)."""
+        if self._store is None:
+            from passq.store import open_store
+
+            self._store = open_store(self.db_path, round(self.busy_timeout * 1000))
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def reopen(self, db: Path) -> None:
+        """Work on another database from now on."""
+        self.close()
+        self.db_path = db
+        self._settings = self._calendar = None
+
+    @property
+    def settings(self) -> dict:
+        """The office's settings, typed, defaults filled in."""
+        if self._settings is None:
+            self._settings = typed_settings(self.store.settings())
+        return self._settings
+
+    @property
+    def now(self) -> datetime:
+        """The moment the command runs at (--now, else the clock), in the office's time zone."""
+        if self._now is None:
+            from zoneinfo import ZoneInfo
+
+            zone = ZoneInfo(self.settings["timezone"])
+            if self.now_text is None:
+                self._now = datetime.now(zone)
+            else:
+                moment = parse_moment(self.now_text)
+                self._now = (
+                    moment.replace(tzinfo=zone)
+                    if moment.tzinfo is None
+                    else moment.astimezone(zone)
+                )
+        return self._now
+
+    @property
+    def today(self) -> date:
+        """The office's date now."""
+        return self.now.date()
+
+    def end_of(self, day: date) -> datetime:
+        """Midnight at the end of `day`, office time."""
+        return datetime.combine(day + timedelta(days=1), time(), self.now.tzinfo)
+
+    @property
+    def stamp(self) -> str:
+        """The current moment as stored: ISO 8601 with the office's offset."""
+        return self.now.isoformat(timespec="seconds")
+
+    @property
+    def calendar(self) -> PrintCalendar:
+        """Print days and capacities: Indonesian holidays (cached) and the office's overrides."""
+        if self._calendar is None:
+            self._calendar = PrintCalendar(
+                self.settings["capacity"],
+                self.store.overrides(),
+                self.store.holiday_loader(official_holidays, self.stamp),
+            )
+        return self._calendar
+
+    def placements(
+        self,
+        records: Sequence[Mapping],
+        today: date | None = None,
+        used: int | None = None,
+        **wanted: int | str | None,
+    ) -> list[rule.Placement]:
+        """The queue rule over `records` (pending books), as of `today` with `used` capacity;
+        `wanted` is plan_queue's `first` or `only`."""
+        if today is None:
+            today = self.today
+        if used is None:
+            used = self.store.used_today(today)
+        return rule.plan_queue(
+            records,
+            today,
+            self.calendar.capacity,
+            used_today=used,
+            pickup_days=self.settings["pickup_days"],
+            horizon_days=self.settings["horizon_days"],
+            add_working_days=self.calendar.add_working_days,
+            **wanted,  # type: ignore[arg-type]
+        )
+
+    def summary(self, placements: list[rule.Placement], today: date, used: int) -> rule.PlanSummary:
+        """The plan's figures: who will miss, when it clears, the capacity needed."""
+        return rule.plan_summary(
+            placements,
+            today,
+            self.calendar.capacity,
+            used,
+            default_capacity=self.settings["capacity"],
+        )
+
+    def figures(self, records: Sequence[Mapping], today: date, used: int) -> rule.PlanSummary:
+        """The summary of the queue rule over `records`, without the whole schedule."""
+        return rule.plan_figures(
+            records,
+            today,
+            self.calendar.capacity,
+            used,
+            pickup_days=self.settings["pickup_days"],
+            horizon_days=self.settings["horizon_days"],
+            add_working_days=self.calendar.add_working_days,
+            default_capacity=self.settings["capacity"],
+        )
+
+    def plan(self, **wanted: int | str | None) -> list[rule.Placement]:
+        """The queue rule's placement of every pending book (or those `wanted`), in rank order."""
+        return self.placements(self.store.queue(), **wanted)

@@ -1,0 +1,793 @@
+"""The SQLite backend: the one place passq speaks SQL to SQLite.
+
+Hot paths use the standard library's sqlite3 connection directly; sqlite-utils (slow to import)
+runs the migrations. Bulk writes send a chunk of rows as one JSON array (json_each).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from itertools import islice
+from operator import itemgetter
+from pathlib import Path
+
+from passq.domain.oldqueue import QUEUE_FIELDS, Columns
+from passq.domain.records import FIELDS, SERVICES, STATUSES
+from passq.errors import (
+    Busy,
+    Damaged,
+    Invalid,
+    NewerSchema,
+    NotPassqDatabase,
+    Refused,
+    UnknownApplication,
+    UnknownBatch,
+)
+from passq.i18n import _
+from passq.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+DATE_COLUMNS = ("applied", "travel")
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION (sqlite-utils records each migration with it)."""
+    import sqlite_utils
+
+    migrations = sqlite_utils.Migrations("passq")
+    for step in MIGRATIONS:
+        migrations()(step)
+    with transaction(conn):
+        # Re-read inside the write lock: another desk may have migrated meanwhile.
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        migrations.apply(sqlite_utils.Database(conn))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# --- Opening ------------------------------------------------------------------------------
+
+
+def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """Open (creating if needed, mode 0600) the database at `path`, migrated to this version."""
+    path = Path(path)
+    if path.is_dir():
+        raise Invalid(
+            _("The database path {path} is a folder: give a file name with --db.").format(path=path)
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Create the file private to its owner before SQLite opens it; the -wal and -shm
+        # files SQLite creates beside it copy this file's permissions.
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise NotPassqDatabase(str(path)) from None
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(
+            (p for p in reversed(path.parents) if p.exists() and not p.is_dir()), path.parent
+        )
+        raise Invalid(
+            _(
+                "The database path {path} goes through {file}, which is a file: give another path "
+                "with --db."
+            ).format(path=path, file=blocker)
+        ) from None
+    except OSError as error:
+        raise Invalid(
+            _(
+                "Cannot open the database {path} ({reason}): check its permissions, or give "
+                "another file with --db."
+            ).format(path=path, reason=error.strerror or error)
+        ) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise NewerSchema(str(path), version, SCHEMA_VERSION)
+    if version < SCHEMA_VERSION:
+        if version == 0 and _has_foreign_tables(conn):
+            conn.close()
+            raise Invalid(
+                _("{path} is a database of another program: give another file with --db.").format(
+                    path=path
+                )
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn)
+    return conn
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so readers never race writers."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise _busy(error) from None
+    try:
+        yield conn
+    except BaseException:
+        # SQLite rolls back by itself on some errors (a full disk): do not mask them.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise _busy(error) from None
+
+
+def _busy(error: sqlite3.OperationalError) -> Exception:
+    if "locked" in str(error) or "busy" in str(error):
+        return Busy()
+    return error
+
+
+# --- Reading rows -------------------------------------------------------------------------
+
+
+def _record(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    record = {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    for column in DATE_COLUMNS:
+        if record.get(column) is not None:
+            record[column] = date.fromisoformat(record[column])
+    return record
+
+
+_QUEUE_SELECT = "SELECT app_no, service, urgent, applied, travel FROM applications"
+
+
+class _Days(dict):
+    """ISO date text -> date, each distinct day parsed once (a backlog spans a few weeks)."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+def _event(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    event = dict(zip([c[0] for c in cursor.description], row, strict=True))
+    event["detail"] = json.loads(event["detail"]) if event.get("detail") else {}
+    return event
+
+
+def _day_bounds(day: date) -> tuple[str, str]:
+    # Timestamps are stored in office time with their offset, so a day is a text prefix range.
+    return day.isoformat(), (day + timedelta(days=1)).isoformat()
+
+
+# --- Writing: every change and its event row commit together --------------------------------
+
+
+class Log:
+    """Writes the event rows of one command; all share its command id (what `undo` reverses)."""
+
+    def __init__(self, conn: sqlite3.Connection, at: str, operator: str) -> None:
+        self.conn, self.at, self.operator = conn, at, operator
+        self.command_id = conn.execute(
+            "SELECT coalesce(max(command_id), 0) + 1 FROM events"
+        ).fetchone()[0]
+
+    def __call__(
+        self,
+        action: str,
+        app_no: str | None = None,
+        batch_id: int | None = None,
+        detail: Mapping | None = None,
+        status: str | None = None,
+    ) -> None:
+        """Append one event; `status` is the status it leaves the book in (None: unchanged)."""
+        self.conn.execute(
+            "INSERT INTO events (at, operator, action, app_no, batch_id, detail, status, "
+            "command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.at,
+                self.operator,
+                action,
+                app_no,
+                batch_id,
+                json.dumps(detail, default=str) if detail else None,
+                status,
+                self.command_id,
+            ),
+        )
+
+
+def _sql_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _application_row(record: Mapping) -> list:
+    """One new application's columns (_NEW_COLUMNS) as `_insert_many` sends them."""
+    return [v.isoformat() if isinstance(v, date) else v for v in _new_values(record)]
+
+
+_NEW_COLUMNS = ("app_no", *FIELDS)
+_new_values = itemgetter(*_NEW_COLUMNS)
+BULK_CHUNK = 10_000
+# A chunk of rows goes to SQLite as one JSON array: json_each binds 100,000 rows in a third
+# of the time executemany takes.
+_EXTRACT = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(_NEW_COLUMNS)))
+_INSERT_APPLICATIONS = (
+    f"INSERT INTO applications ({', '.join(_NEW_COLUMNS)}, status, created_at, updated_at) "
+    f"SELECT {_EXTRACT}, 'pending', ?, ? FROM json_each(?)"
+)
+_INSERT_ADDED = (
+    "INSERT INTO events (at, operator, action, app_no, detail, status, command_id) "
+    "SELECT ?, ?, 'added', json_extract(value, '$[0]'), ?, 'pending', ? FROM json_each(?)"
+)
+
+
+def _open_batch(row: tuple) -> dict:
+    return dict(zip(("batch_id", "operator", "claimed_at", "still_claimed"), row, strict=True))
+
+
+# --- Backups, restore and the doctor's facts (issue 5) -------------------------------------
+
+PASSQ_TABLES = ("applications", "batches", "events", "calendar", "settings")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _copy_into(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the database of `conn` into the (new, private, empty) file `target`, self-contained."""
+    dest = sqlite3.connect(target, isolation_level=None)
+    try:
+        dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.backup(dest)
+        # A backup is one file: no -wal beside it to lose when it is copied.
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+
+
+@contextmanager
+def _closing(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    from urllib.parse import quote
+
+    return sqlite3.connect(
+        f"file:{quote(str(Path(path).resolve()))}?mode=ro", uri=True, isolation_level=None
+    )
+
+
+def check_backup_file(path: Path) -> int:
+    """The schema version of the passq database in `path`, after checking it can be restored:
+    our tables, a schema this passq knows and `PRAGMA integrity_check` ok."""
+    path = Path(path)
+    if path.is_dir():
+        raise Invalid(_("{path} is a folder: give the backup file itself.").format(path=path))
+    if not path.is_file():
+        raise Invalid(_("There is no file {path}: check the name of the backup.").format(path=path))
+    not_passq = _("{path} is not a passq database: give a file made by 'passq backup'.").format(
+        path=path
+    )
+    try:
+        with _closing(_open_readonly(path)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if version < 1 or not set(PASSQ_TABLES) <= tables:
+                raise Invalid(not_passq)
+            if version > SCHEMA_VERSION:
+                raise Refused(
+                    _(
+                        "{path} was made by a newer passq (schema {found}, this one knows "
+                        "{known}): upgrade passq before restoring it."
+                    ).format(path=path, found=version, known=SCHEMA_VERSION)
+                )
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError:
+        raise Invalid(not_passq) from None
+    if problems != ["ok"]:
+        raise Refused(
+            _("{path} is damaged (integrity check: {problem}): restore another backup.").format(
+                path=path, problem=problems[0]
+            )
+        )
+    return version
+
+
+def database_error(error: sqlite3.DatabaseError, path: str | None) -> Refused | Invalid:
+    """One sentence for an SQLite error that escaped a command (full disk, read-only, …)."""
+    text = str(error).lower()
+    where = str(path) if path is not None else _("the database")
+    if "full" in text:
+        return Refused(_("The disk is full: free some space and try again (nothing was written)."))
+    if "readonly" in text or "read-only" in text:
+        return Refused(
+            _(
+                "{path} is read-only for you: ask for write permission on the file and its "
+                "folder, or give another file with --db."
+            ).format(path=where)
+        )
+    if "locked" in text or "busy" in text:
+        return Busy()
+    if "i/o error" in text:
+        return Refused(
+            _(
+                "The disk reported an error reading or writing {path}: check the disk, then run "
+                "'passq doctor'."
+            ).format(path=where)
+        )
+    if "malformed" in text or "corrupt" in text:
+        return Damaged(where)
+    if "not a database" in text or "encrypted" in text:
+        return NotPassqDatabase(where)
+    if "unable to open" in text:
+        return Refused(
+            _("Cannot open {path}: check that its folder exists and you may write in it.").format(
+                path=where
+            )
+        )
+    return Refused(
+        _("The database reported an error ({detail}): run 'passq doctor' to check it.").format(
+            detail=error
+        )
+    )
+
+
+class SqliteStore:
+    """One office's data in one SQLite file (see passq.store.Store for the interface)."""
+
+    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.path = Path(path)
+        self.conn = connect(self.path, busy_timeout_ms)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): readers never race writers."""
+        with transaction(self.conn) as conn:
+            yield conn
+
+    def _records(self, sql: str, params: Sequence | Mapping = ()) -> list[dict]:
+        cursor = self.conn.execute(sql, params)
+        return [_record(cursor, row) for row in cursor.fetchall()]
+
+    def get(self, app_no: str) -> dict | None:
+        """One application by number, or None."""
+        found = self._records("SELECT * FROM applications WHERE app_no = ?", (app_no,))
+        return found[0] if found else None
+
+    def require(self, app_no: str) -> dict:
+        """One application by number, or Refused naming the unknown number."""
+        record = self.get(app_no)
+        if record is None:
+            raise UnknownApplication(app_no)
+        return record
+
+    def pending(self) -> list[dict]:
+        """Every pending application, whole."""
+        return self._records("SELECT * FROM applications WHERE status = 'pending'")
+
+    def queue(self) -> Columns:
+        """Every pending application with only the fields the queue rule reads (QUEUE_FIELDS), as
+        columns: a fraction of the time and memory of whole records (`pending`)."""
+        return self._queue_columns(f"{_QUEUE_SELECT} WHERE status = 'pending'")
+
+    def _queue_columns(self, select: str, params: Sequence = ()) -> Columns:
+        """The rows of `select` (QUEUE_FIELDS, in that order) as columns."""
+        # One JSON array per column, built by SQLite and read by the json module, both in C: half
+        # the time of fetching a row tuple per book. One pass feeds every array, so they align.
+        arrays = ", ".join(f"json_group_array({field})" for field in QUEUE_FIELDS)
+        texts = list(self.conn.execute(f"SELECT {arrays} FROM ({select})", params).fetchone())
+        days = _Days({None: None})
+        shared = {service: service for service in SERVICES}
+        columns = {}
+        for index, field in enumerate(QUEUE_FIELDS):
+            values = json.loads(texts[index])
+            texts[index] = None  # a million books: let each text go once read
+            if field in DATE_COLUMNS:
+                values = list(map(days.__getitem__, values))
+            elif field == "service":
+                values = list(map(shared.get, values, values))
+            columns[field] = values
+        return Columns(columns)
+
+    def by_status(self, status: str | None, limit: int | None) -> list[dict]:
+        """Applications with `status` (all when None), most recently changed first."""
+        where = "WHERE status = ?" if status else ""
+        params: list = [status] if status else []
+        sql = f"SELECT * FROM applications {where} ORDER BY updated_at DESC, app_no"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._records(sql, params)
+
+    def history(self, app_no: str) -> list[dict]:
+        """The events of one application, oldest first."""
+        cursor = self.conn.execute(
+            "SELECT id, at, operator, action, batch_id, detail FROM events "
+            "WHERE app_no = ? ORDER BY id",
+            (app_no,),
+        )
+        return [_event(cursor, row) for row in cursor.fetchall()]
+
+    def batch_books(self, batch_id: int) -> list[dict]:
+        """The applications currently in batch `batch_id`."""
+        return self._records(
+            "SELECT * FROM applications WHERE batch_id = ? ORDER BY app_no", (batch_id,)
+        )
+
+    def batch(self, batch_id: int) -> dict:
+        """One batch, or Refused naming the unknown id."""
+        row = self.conn.execute(
+            "SELECT id, operator, claimed_at, size FROM batches WHERE id = ?", (batch_id,)
+        ).fetchone()
+        if row is None:
+            raise UnknownBatch(batch_id)
+        return dict(zip(("id", "operator", "claimed_at", "size"), row, strict=True))
+
+    def used_today(self, today: date) -> int:
+        """Today's capacity already taken: books claimed (not yet printed) or printed today."""
+        return self.conn.execute(
+            "SELECT (SELECT count(*) FROM applications WHERE status = 'claimed')"
+            # `+status`: seek today's printed_at range rather than read every printed book.
+            " + (SELECT count(*) FROM applications WHERE printed_at >= ? AND printed_at < ?"
+            "    AND +status IN ('printed', 'collected'))",
+            _day_bounds(today),
+        ).fetchone()[0]
+
+    def settings(self) -> dict[str, str]:
+        """The stored settings (keys the office has set; defaults are the domain's)."""
+        return dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
+
+    def put_setting(self, key: str, value: str | None) -> None:
+        """Store one setting's value (None: back to its default)."""
+        if value is None:
+            self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # --- The print calendar: office overrides and the holiday cache ------------------------
+
+    def overrides(self) -> dict[date, tuple[int, str]]:
+        """The office's calendar overrides: date -> (capacity, note)."""
+        return {
+            date.fromisoformat(day): (capacity, note or "")
+            for day, capacity, note in self.conn.execute(
+                "SELECT date, capacity, note FROM calendar"
+            )
+        }
+
+    def put_override(self, day: date | str, override: Sequence | None) -> None:
+        """Store `day`'s (capacity, note) override (None removes it)."""
+        text = day.isoformat() if isinstance(day, date) else day
+        if override is None:
+            self.conn.execute("DELETE FROM calendar WHERE date = ?", (text,))
+        else:
+            self.conn.execute(
+                "INSERT INTO calendar (date, capacity, note) VALUES (?, ?, ?) ON CONFLICT (date) "
+                "DO UPDATE SET capacity = excluded.capacity, note = excluded.note",
+                (text, override[0], override[1] or None),
+            )
+
+    def holiday_loader(
+        self, compute: Callable[[int], Mapping[date, str]], at: str
+    ) -> Callable[[int], dict[date, str]]:
+        """A per-year holiday loader that reads the cache and fills it from `compute`."""
+        conn = self.conn
+
+        def load(year: int) -> dict[date, str]:
+            cached = conn.execute("SELECT 1 FROM holiday_years WHERE year = ?", (year,)).fetchone()
+            if cached is None:
+                found = compute(year)
+                # The loader may run inside a command's transaction: join it rather than nest.
+                with self._joined_transaction():
+                    conn.execute(
+                        "INSERT OR IGNORE INTO holiday_years (year, cached_at) VALUES (?, ?)",
+                        (year, at),
+                    )
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO holidays (date, year, name) VALUES (?, ?, ?)",
+                        [(day.isoformat(), year, name) for day, name in found.items()],
+                    )
+            return {
+                date.fromisoformat(day): name
+                for day, name in conn.execute(
+                    "SELECT date, name FROM holidays WHERE year = ?", (year,)
+                )
+            }
+
+        return load
+
+    @contextmanager
+    def _joined_transaction(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            yield
+        else:
+            with self.transaction():
+                yield
+
+    # --- Writing: every change and its event rows commit together ---------------------------
+
+    @contextmanager
+    def command(self, at: str, operator: str) -> Iterator[Log]:
+        """One command's write transaction, with the log its event rows go through."""
+        with self.transaction():
+            yield Log(self.conn, at, operator)
+
+    def insert(self, record: Mapping, at: str) -> None:
+        """Insert one new pending application (the caller checked it is new)."""
+        columns = ("app_no", *FIELDS)
+        self.conn.execute(
+            f"INSERT INTO applications ({', '.join(columns)}, status, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * len(columns))}, 'pending', ?, ?)",
+            [_sql_value(record[column]) for column in columns] + [at, at],
+        )
+
+    def update(self, app_no: str, columns: Mapping) -> None:
+        """Set `columns` of one application."""
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        self.conn.execute(
+            f"UPDATE applications SET {assignments} WHERE app_no = ?",
+            [*(_sql_value(value) for value in columns.values()), app_no],
+        )
+
+    def delete(self, app_no: str) -> None:
+        """Remove one application (undo of its adding); its events stay."""
+        self.conn.execute("DELETE FROM applications WHERE app_no = ?", (app_no,))
+
+    def new_batch(self, operator: str, at: str, app_nos: Sequence[str]) -> int:
+        """Create a batch of `app_nos` for `operator` and mark them claimed; returns its id."""
+        batch_id = self.conn.execute(
+            "INSERT INTO batches (operator, claimed_at, size) VALUES (?, ?, ?)",
+            (operator, at, len(app_nos)),
+        ).lastrowid
+        self.conn.executemany(
+            "UPDATE applications SET status = 'claimed', batch_id = ?, updated_at = ? "
+            "WHERE app_no = ? AND status = 'pending'",
+            [(batch_id, at, app_no) for app_no in app_nos],
+        )
+        assert batch_id is not None
+        return batch_id
+
+    def insert_many(
+        self, log: Log, records: Iterable[Mapping], detail: Mapping | None = None
+    ) -> int:
+        """Insert new pending applications and their 'added' events inside `log`'s command."""
+        text = json.dumps(detail, default=str) if detail else None
+        count = 0
+        records = iter(records)
+        while chunk := list(islice(records, BULK_CHUNK)):
+            rows = json.dumps([_application_row(record) for record in chunk], ensure_ascii=False)
+            self.conn.execute(_INSERT_APPLICATIONS, (log.at, log.at, rows))
+            self.conn.execute(_INSERT_ADDED, (log.at, log.operator, text, log.command_id, rows))
+            count += len(chunk)
+        return count
+
+    # --- Undo's reads: one operator's last command, and what changed after it -------------
+
+    def last_command(self, operator: str) -> int | None:
+        """The id of `operator`'s last command not yet undone (None: nothing to undo)."""
+        # Newest first, stopping at the first not undone: a few seeks, not a scan of every
+        # event of the operator (`+` lets the undone check use the events_undone index).
+        found = self.conn.execute(
+            "SELECT e.command_id FROM events e WHERE e.operator = ? AND e.action != 'undo' "
+            "AND NOT EXISTS (SELECT 1 FROM events WHERE action = 'undo' "
+            "AND json_extract(detail, '$.undid') = +e.command_id) "
+            "ORDER BY e.command_id DESC LIMIT 1",
+            (operator,),
+        ).fetchone()
+        return found[0] if found else None
+
+    def command_events(self, command_id: int) -> list[dict]:
+        """The events of one command, newest first."""
+        cursor = self.conn.execute(
+            "SELECT id, at, operator, action, app_no, batch_id, detail FROM events "
+            "WHERE command_id = ? ORDER BY id DESC",
+            (command_id,),
+        )
+        return [_event(cursor, row) for row in cursor.fetchall()]
+
+    def events_after(self, event_id: int) -> list[dict]:
+        """The events after `event_id` that still stand (neither undo rows nor undone)."""
+        cursor = self.conn.execute(
+            "SELECT id, at, operator, action, app_no, batch_id, detail FROM events WHERE id > ? "
+            "AND action != 'undo' AND command_id NOT IN (SELECT json_extract(detail, '$.undid') "
+            "FROM events WHERE action = 'undo' AND id > ?) ORDER BY id",
+            (event_id, event_id),
+        )
+        return [_event(cursor, row) for row in cursor.fetchall()]
+
+    def is_empty(self) -> bool:
+        """True when the database holds no application and no event."""
+        return (
+            self.conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM applications) "
+                "AND NOT EXISTS (SELECT 1 FROM events)"
+            ).fetchone()[0]
+            == 1
+        )
+
+    def day_events(self, day: date) -> list[dict]:
+        """The day's events counted by action, operator and (printed books only) service: a day
+        that imported 100,000 books gives one row for them, `count` 100,000."""
+        cursor = self.conn.execute(
+            "SELECT e.action, e.operator, CASE WHEN e.action = 'printed' THEN "
+            "(SELECT a.service FROM applications a WHERE a.app_no = e.app_no) END AS service, "
+            "count(*) AS count FROM events e WHERE e.at >= ? AND e.at < ? GROUP BY 1, 2, 3",
+            _day_bounds(day),
+        )
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, list[dict]]:
+        """(pending books, open batches) as they stood at the end of `day`, replayed from events;
+        the books with the fields of `queue` only."""
+        if day >= today:
+            return self.queue(), self._open_batches_now()
+        end = _day_bounds(day)[1]
+        self.conn.execute("DROP TABLE IF EXISTS temp.day_end")
+        self.conn.execute(
+            "CREATE TEMP TABLE day_end AS "
+            "SELECT e.app_no, e.batch_id, e.at, e.status FROM events e "
+            "JOIN (SELECT max(id) AS id FROM events WHERE at < ? AND status IS NOT NULL "
+            "      GROUP BY app_no) last ON last.id = e.id",
+            (end,),
+        )
+        books = self._queue_columns(
+            "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM applications a "
+            "JOIN temp.day_end d ON d.app_no = a.app_no WHERE d.status = 'pending'",
+        )
+        cursor = self.conn.execute(
+            "SELECT d.batch_id, b.operator, b.claimed_at, count(*) FROM temp.day_end d "
+            "JOIN batches b ON b.id = d.batch_id WHERE d.status = 'claimed' "
+            "GROUP BY d.batch_id ORDER BY d.batch_id"
+        )
+        batches = [_open_batch(row) for row in cursor.fetchall()]
+        self.conn.execute("DROP TABLE temp.day_end")
+        return books, batches
+
+    def open_batches(self) -> list[dict]:
+        """Batches with books still claimed: id, operator, claimed_at, still_claimed."""
+        return self._open_batches_now()
+
+    def _open_batches_now(self) -> list[dict]:
+        cursor = self.conn.execute(
+            "SELECT a.batch_id, b.operator, b.claimed_at, count(*) FROM applications a "
+            "JOIN batches b ON b.id = a.batch_id WHERE a.status = 'claimed' "
+            "GROUP BY a.batch_id ORDER BY a.batch_id"
+        )
+        return [_open_batch(row) for row in cursor.fetchall()]
+
+    def backup(self, target: Path) -> int:
+        """Copy the database into `target` (new, empty, private) with SQLite's online backup
+        API, so others keep working meanwhile; returns the number of applications copied."""
+        try:
+            _copy_into(self.conn, target)
+            with _closing(sqlite3.connect(target)) as copy:
+                return copy.execute("SELECT count(*) FROM applications").fetchone()[0]
+        except BaseException:
+            _remove(target)
+            raise
+
+    def restore(self, source: Path, aside: Path) -> tuple[int, int]:
+        """Replace this database by the backup `source` (checked with check_backup_file) through
+        the backup API, keeping what it replaced in `aside` (new, empty, private); returns
+        source's schema version and its number of applications.
+
+        The copy kept aside is taken while the restore holds the write lock, so no desk's change
+        can slip in between and be lost from both.
+        """
+        version = check_backup_file(source)
+        kept = False
+
+        def keep_aside(status: int, remaining: int, total: int) -> None:
+            nonlocal kept
+            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise Busy()
+            if not kept:
+                # The first page is written: this connection holds the write lock, and a second
+                # connection still reads the last committed state, the one being replaced.
+                with _closing(sqlite3.connect(self.path, isolation_level=None)) as reader:
+                    _copy_into(reader, aside)
+                kept = True
+
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with _closing(_open_readonly(source)) as src:
+                src.backup(self.conn, pages=1, progress=keep_aside)
+        except BaseException:
+            if not kept:
+                _remove(aside)
+            raise
+        # Fold the restored pages into the main file and empty the old -wal.
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return version, self.conn.execute("SELECT count(*) FROM applications").fetchone()[0]
+
+    def doctor_facts(self) -> dict:
+        """What `passq doctor` judges: schema, integrity, WAL state, counts, open batches, and the
+        books whose status disagrees with their events or their batch."""
+        wal = Path(f"{self.path}-wal")
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(
+            self.conn.execute("SELECT status, count(*) FROM applications GROUP BY status")
+        )
+        cursor = self.conn.execute(
+            "SELECT a.app_no, a.status, e.status AS event_status, e.action, e.id AS event_id "
+            "FROM applications a "
+            "LEFT JOIN (SELECT app_no, max(id) AS id FROM events "
+            "           WHERE status IS NOT NULL AND app_no IS NOT NULL GROUP BY app_no) last "
+            "       ON last.app_no = a.app_no "
+            "LEFT JOIN events e ON e.id = last.id "
+            "WHERE e.status IS NOT a.status ORDER BY a.app_no"
+        )
+        columns = [c[0] for c in cursor.description]
+        disagreements = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return {
+            "database": str(self.path),
+            "schema_version": self.conn.execute("PRAGMA user_version").fetchone()[0],
+            "schema_current": SCHEMA_VERSION,
+            "integrity": [row[0] for row in self.conn.execute("PRAGMA integrity_check")],
+            "journal_mode": self.conn.execute("PRAGMA journal_mode").fetchone()[0],
+            "wal_bytes": wal.stat().st_size if wal.exists() else 0,
+            "counts": counts,
+            "open_batches": self._open_batches_now(),
+            "disagreements": disagreements,
+            "claimed_without_batch": [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT app_no FROM applications WHERE status = 'claimed' AND batch_id IS NULL "
+                    "ORDER BY app_no"
+                )
+            ],
+            "dangling_batches": [
+                {"app_no": app_no, "batch_id": batch_id}
+                for app_no, batch_id in self.conn.execute(
+                    "SELECT a.app_no, a.batch_id FROM applications a "
+                    "LEFT JOIN batches b ON b.id = a.batch_id "
+                    "WHERE a.batch_id IS NOT NULL AND b.id IS NULL ORDER BY a.app_no"
+                )
+            ],
+        }
+
+    def existing(self, app_nos: Sequence[str], whole: bool = True) -> dict[str, dict]:
+        """The applications among `app_nos` already stored, by number, in one query for any count;
+        unless `whole`, only their number and status (reading 100,000 whole records takes a second).
+        """
+        if not app_nos:
+            return {}
+        params = (json.dumps(list(app_nos), ensure_ascii=False),)
+        where = "WHERE app_no IN (SELECT value FROM json_each(?))"
+        if whole:
+            records = self._records(f"SELECT * FROM applications {where}", params)
+            return {record["app_no"]: record for record in records}
+        cursor = self.conn.execute(f"SELECT app_no, status FROM applications {where}", params)
+        return {app_no: {"app_no": app_no, "status": status} for app_no, status in cursor}
+
+    def applications(self, status: str | None) -> list[dict]:
+        """Every application with `status` (all when None), by number: what `export` writes."""
+        where = "WHERE status = ?" if status else ""
+        return self._records(
+            f"SELECT * FROM applications {where} ORDER BY app_no",
+            [status] if status else [],
+        )
