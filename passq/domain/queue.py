@@ -64,7 +64,7 @@ class Columns(Sequence[Mapping[str, Any]]):
     def __len__(self) -> int:
         return len(next(iter(self._fields.values()), ()))
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+    def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return {key: values[index] for key, values in self._fields.items()}
