@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from passq import i18n
 from passq.cli import app
 
 NOW = "2024-06-27T08:00"
@@ -51,6 +52,13 @@ class Passq:
         """Every row of every passq table: to prove a refused command wrote nothing."""
         tables = ("applications", "batches", "events", "calendar", "settings")
         return [(t, *row) for t in tables for row in self.rows(f"SELECT * FROM {t} ORDER BY 1")]
+
+
+@pytest.fixture(autouse=True)
+def _follow_the_environment_again():
+    """No language left set by one test (`--lang`, `set_language`) for the next."""
+    yield
+    i18n.set_language(None)
 
 
 @pytest.fixture

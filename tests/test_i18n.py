@@ -524,11 +524,6 @@ def passq_commands():
     return app, paths
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="until passq.cli calls i18n.install_click_translations() and uses lazy_gettext "
-    "for help= texts built at import time",
-)
 def test_every_passq_help_is_indonesian_and_fits_80_columns():
     app, paths = passq_commands()
     i18n.install_click_translations()

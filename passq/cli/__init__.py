@@ -12,12 +12,15 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from passq import __version__
+from passq import __version__, i18n
 from passq.cli import render
 from passq.errors import Invalid, PassqError
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services.session import Session
 from passq.store import neutral_error
+
+# typer's bundled Click in the user's language (help, usage errors): before any command is built.
+i18n.install_click_translations()
 
 
 class PassqGroup(TyperGroup):
@@ -48,7 +51,9 @@ class PassqGroup(TyperGroup):
 app = typer.Typer(
     cls=PassqGroup,
     name="passq",
-    help=_("Print the passport backlog in the order that gets the most people onto their flights."),
+    help=_l(
+        "Print the passport backlog in the order that gets the most people onto their flights."
+    ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -82,7 +87,7 @@ def main_options(
             "--db",
             envvar="PASSQ_DB",
             metavar="PATH",
-            help=_("Database file [default: passq.db in the passq application folder]."),
+            help=_l("Database file [default: passq.db in the passq application folder]."),
             show_default=False,
         ),
     ] = None,
@@ -92,7 +97,7 @@ def main_options(
             "--now",
             envvar="PASSQ_NOW",
             metavar="DATE|DATETIME",
-            help=_("Behave as if it were this moment (DATE or DATETIME, office time)."),
+            help=_l("Behave as if it were this moment (DATE or DATETIME, office time)."),
         ),
     ] = None,
     operator: Annotated[
@@ -101,7 +106,7 @@ def main_options(
             "--operator",
             envvar="PASSQ_OPERATOR",
             metavar="NAME",
-            help=_("Who is working [default: your login name]."),
+            help=_l("Who is working [default: your login name]."),
             show_default=False,
         ),
     ] = None,
@@ -113,13 +118,23 @@ def main_options(
             min=0,
             max=600,
             metavar="SECONDS",
-            help=_("How long to wait for another desk's write before giving up."),
+            help=_l("How long to wait for another desk's write before giving up."),
         ),
     ] = 10.0,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
+        typer.Option("--version", callback=_version, is_eager=True, help=_l("Show the version.")),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="id|en",
+            is_eager=True,
+            callback=i18n.language_option,
+            help=i18n.LANGUAGE_HELP,
+        ),
+    ] = None,
 ) -> None:
     """Print the passport backlog in the order that gets the most people onto their flights."""
     if not operator:
@@ -145,7 +160,7 @@ def main() -> None:
     app(prog_name="passq")
 
 
-GLOBAL_VALUE_OPTIONS = frozenset({"--db", "--now", "--operator", "--busy-timeout"})
+GLOBAL_VALUE_OPTIONS = frozenset({"--db", "--now", "--operator", "--busy-timeout", "--lang"})
 
 
 def _command_name(args: list[str]) -> str | None:

@@ -10,7 +10,7 @@ from passq.cli import app, render, session
 from passq.cli.counter import LIST_STATUSES
 from passq.cli.options import AsJson
 from passq.errors import Invalid, Refused
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services import admin
 
 
@@ -20,7 +20,9 @@ def backup(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help=_("Backup file, or a folder for the default name [default: beside the database]."),
+            help=_l(
+                "Backup file, or a folder for the default name [default: beside the database]."
+            ),
             metavar="[PATH]",
             show_default=False,
         ),
@@ -38,7 +40,9 @@ def backup(
 @app.command()
 def restore(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help=_("A file made by 'passq backup'."), metavar="PATH")],
+    path: Annotated[
+        Path, typer.Argument(help=_l("A file made by 'passq backup'."), metavar="PATH")
+    ],
 ) -> None:
     """Replace the database by a backup, after checking it; the replaced one is kept aside."""
     s = session(ctx)
@@ -153,29 +157,29 @@ SHOWN_PROBLEMS = 20
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help=_("CSV (UTF-8, ',' or ';') or .xlsx file."), metavar="FILE")
+        Path, typer.Argument(help=_l("CSV (UTF-8, ',' or ';') or .xlsx file."), metavar="FILE")
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Check the file and count; write nothing."))
+        bool, typer.Option("--dry-run", help=_l("Check the file and count; write nothing."))
     ] = False,
     skip_invalid: Annotated[
         bool,
         typer.Option(
-            "--skip-invalid", help=_("Import the valid rows; write the others to --rejects.")
+            "--skip-invalid", help=_l("Import the valid rows; write the others to --rejects.")
         ),
     ] = False,
     rejects: Annotated[
         Path | None,
         typer.Option(
             "--rejects",
-            help=_("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
+            help=_l("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
             metavar="PATH",
             show_default=False,
         ),
     ] = None,
     update: Annotated[
         bool,
-        typer.Option("--update", help=_("Update changed fields of books already pending.")),
+        typer.Option("--update", help=_l("Update changed fields of books already pending.")),
     ] = False,
 ) -> None:
     """Import pending books from a spreadsheet: every row or none (see --skip-invalid)."""
@@ -295,15 +299,19 @@ def export(
     ctx: typer.Context,
     status: Annotated[
         str,
-        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+        typer.Option(
+            "--status", help=_l("pending, claimed, printed, collected, cancelled or all.")
+        ),
     ] = "all",
     form: Annotated[
-        str, typer.Option("--format", help=_("csv, json or xlsx."), metavar="FORMAT")
+        str, typer.Option("--format", help=_l("csv, json or xlsx."), metavar="FORMAT")
     ] = "csv",
     output: Annotated[
         str | None,
         typer.Option(
-            "--output", help=_("File to write ('-': standard output) [default: -]."), metavar="PATH"
+            "--output",
+            help=_l("File to write ('-': standard output) [default: -]."),
+            metavar="PATH",
         ),
     ] = None,
 ) -> None:

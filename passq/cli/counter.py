@@ -20,7 +20,7 @@ from passq.domain import oldqueue as rule
 from passq.domain.dates import show_date, show_day
 from passq.domain.records import FIELDS, STATUSES, deadline, due
 from passq.errors import Invalid
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services import counter
 from passq.services.session import Session
 
@@ -42,7 +42,7 @@ def _dates_line(record: dict, s: Session) -> str:
 def add(
     ctx: typer.Context,
     app_no: Annotated[
-        str, typer.Argument(help=_("Application number (nomor permohonan)."), metavar="APP_NO")
+        str, typer.Argument(help=_l("Application number (nomor permohonan)."), metavar="APP_NO")
     ],
     name: Name = None,
     service: Service = None,
@@ -67,7 +67,7 @@ def add(
 def edit(
     ctx: typer.Context,
     app_no: Annotated[
-        str, typer.Argument(help=_("Application number to correct."), metavar="APP_NO")
+        str, typer.Argument(help=_l("Application number to correct."), metavar="APP_NO")
     ],
     name: Name = None,
     service: Service = None,
@@ -92,7 +92,7 @@ def edit(
 @app.command()
 def show(
     ctx: typer.Context,
-    app_no: Annotated[str, typer.Argument(help=_("Application number."), metavar="APP_NO")],
+    app_no: Annotated[str, typer.Argument(help=_l("Application number."), metavar="APP_NO")],
     as_json: AsJson = False,
 ) -> None:
     """One application: its record, its planned print day and why, its history."""
@@ -162,9 +162,11 @@ def list_(
     ctx: typer.Context,
     status: Annotated[
         str,
-        typer.Option("--status", help=_("pending, claimed, printed, collected, cancelled or all.")),
+        typer.Option(
+            "--status", help=_l("pending, claimed, printed, collected, cancelled or all.")
+        ),
     ] = "pending",
-    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many."))] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_l("At most this many."))] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Applications: pending ones in queue order, others most recent first."""

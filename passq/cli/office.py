@@ -12,7 +12,7 @@ from passq.cli.printing import next_batch
 from passq.cli.supervisor import report
 from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services import office
 
 
@@ -20,13 +20,13 @@ from passq.services import office
 def demo(
     ctx: typer.Context,
     size: Annotated[
-        int, typer.Option("--size", min=1, max=2_000_000, help=_("How many books."))
+        int, typer.Option("--size", min=1, max=2_000_000, help=_l("How many books."))
     ] = 1250,
     db: Annotated[
         Path | None,
         typer.Option(
             "--db",
-            help=_("Demo database [default: demo.db beside the real one]."),
+            help=_l("Demo database [default: demo.db beside the real one]."),
             show_default=False,
         ),
     ] = None,
@@ -44,20 +44,22 @@ def demo(
 
 
 calendar_app = typer.Typer(
-    cls=PassqGroup, no_args_is_help=True, help=_("Print days: holidays, closures, extra shifts.")
+    cls=PassqGroup, no_args_is_help=True, help=_l("Print days: holidays, closures, extra shifts.")
 )
 
 
 app.add_typer(calendar_app, name="calendar")
 
 
-OverrideReason = Annotated[str, typer.Option("--reason", help=_("Why (shown in 'calendar show')."))]
+OverrideReason = Annotated[
+    str, typer.Option("--reason", help=_l("Why (shown in 'calendar show')."))
+]
 
 
 @calendar_app.command("off")
 def calendar_off(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help=_("The day to close."), metavar="DATE")],
+    day: Annotated[str, typer.Argument(help=_l("The day to close."), metavar="DATE")],
     reason: OverrideReason = "",
 ) -> None:
     """Close a day: nothing is planned on it (a system outage, a local holiday)."""
@@ -70,9 +72,9 @@ def calendar_off(
 @calendar_app.command("on")
 def calendar_on(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help=_("The day to open."), metavar="DATE")],
+    day: Annotated[str, typer.Argument(help=_l("The day to open."), metavar="DATE")],
     capacity: Annotated[
-        int, typer.Option("--capacity", min=1, max=100_000, help=_("Books that day."))
+        int, typer.Option("--capacity", min=1, max=100_000, help=_l("Books that day."))
     ],
     reason: OverrideReason = "",
 ) -> None:
@@ -91,9 +93,9 @@ def calendar_on(
 def calendar_show(
     ctx: typer.Context,
     start: Annotated[
-        str | None, typer.Option("--from", help=_("First day [default: today]."), metavar="DATE")
+        str | None, typer.Option("--from", help=_l("First day [default: today]."), metavar="DATE")
     ] = None,
-    days: Annotated[int, typer.Option("--days", min=1, max=3660, help=_("How many days."))] = 14,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help=_l("How many days."))] = 14,
     as_json: AsJson = False,
 ) -> None:
     """List each day with its capacity and why."""
@@ -111,7 +113,7 @@ def calendar_show(
     )
 
 
-config_app = typer.Typer(cls=PassqGroup, no_args_is_help=True, help=_("The office's settings."))
+config_app = typer.Typer(cls=PassqGroup, no_args_is_help=True, help=_l("The office's settings."))
 
 
 app.add_typer(config_app, name="config")
@@ -133,10 +135,10 @@ def config_set(
     key: Annotated[
         str,
         typer.Argument(
-            help=_("capacity, pickup_days, horizon_days, office or timezone."), metavar="KEY"
+            help=_l("capacity, pickup_days, horizon_days, office or timezone."), metavar="KEY"
         ),
     ],
-    value: Annotated[str, typer.Argument(help=_("The new value."), metavar="VALUE")],
+    value: Annotated[str, typer.Argument(help=_l("The new value."), metavar="VALUE")],
 ) -> None:
     """Change a setting: capacity, pickup_days, horizon_days, office, timezone."""
     s = session(ctx)

@@ -11,7 +11,7 @@ from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
 from passq.domain.records import check_text
 from passq.errors import Invalid
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services import counter, printing
 from passq.services.session import Session
 
@@ -19,8 +19,10 @@ from passq.services.session import Session
 @app.command("next-batch")
 def next_batch(
     ctx: typer.Context,
-    size: Annotated[int, typer.Option("--size", min=1, max=1000, help=_("How many books."))] = 25,
-    peek: Annotated[bool, typer.Option("--peek", help=_("Only show them; claim nothing."))] = False,
+    size: Annotated[int, typer.Option("--size", min=1, max=1000, help=_l("How many books."))] = 25,
+    peek: Annotated[
+        bool, typer.Option("--peek", help=_l("Only show them; claim nothing."))
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Claim the next books to print for this operator (never the same as another desk's)."""
@@ -79,17 +81,17 @@ def printed(
     app_nos: Annotated[
         list[str] | None,
         typer.Argument(
-            help=_("Application numbers, or '-' to read one a line (barcode scanner)."),
+            help=_l("Application numbers, or '-' to read one a line (barcode scanner)."),
             metavar="[APP_NO...|-]",
         ),
     ] = None,
     batch_id: Annotated[
-        int | None, typer.Option("--batch", help=_("Mark a whole batch printed."), metavar="ID")
+        int | None, typer.Option("--batch", help=_l("Mark a whole batch printed."), metavar="ID")
     ] = None,
     except_: Annotated[
         list[str] | None,
         typer.Option(
-            "--except", help=_("With --batch: a book that was not printed."), metavar="APP_NO"
+            "--except", help=_l("With --batch: a book that was not printed."), metavar="APP_NO"
         ),
     ] = None,
 ) -> None:
@@ -130,17 +132,17 @@ def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
 def release(
     ctx: typer.Context,
     app_nos: Annotated[
-        list[str] | None, typer.Argument(help=_("Application numbers."), metavar="[APP_NO...]")
+        list[str] | None, typer.Argument(help=_l("Application numbers."), metavar="[APP_NO...]")
     ] = None,
     batch_id: Annotated[
-        int | None, typer.Option("--batch", help=_("Release a whole batch."), metavar="ID")
+        int | None, typer.Option("--batch", help=_l("Release a whole batch."), metavar="ID")
     ] = None,
     stale: Annotated[
         float | None,
         typer.Option(
             "--stale",
             min=0,
-            help=_("Release every batch claimed at least this many hours ago."),
+            help=_l("Release every batch claimed at least this many hours ago."),
             metavar="HOURS",
         ),
     ] = None,

@@ -11,7 +11,7 @@ from passq.cli.options import AsJson
 from passq.domain import oldqueue as rule
 from passq.domain.dates import parse_date, show_date
 from passq.domain.report import DayReport
-from passq.i18n import _
+from passq.i18n import _, _l
 from passq.services import supervisor
 from passq.services.session import Session
 
@@ -20,13 +20,13 @@ from passq.services.session import Session
 def report(
     ctx: typer.Context,
     day: Annotated[
-        str | None, typer.Option("--date", help=_("Which day [default: today]."), metavar="DATE")
+        str | None, typer.Option("--date", help=_l("Which day [default: today]."), metavar="DATE")
     ] = None,
     names: Annotated[
         bool,
         typer.Option(
             "--names",
-            help=_("Also list the pending books travelling within 7 days, with names and phones."),
+            help=_l("Also list the pending books travelling within 7 days, with names and phones."),
         ),
     ] = False,
     as_json: AsJson = False,
@@ -101,9 +101,9 @@ def _render_report(r: DayReport, office: str) -> None:
 @app.command()
 def plan(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", min=1, help=_("Print days to show."))] = 10,
+    days: Annotated[int, typer.Option("--days", min=1, help=_l("Print days to show."))] = 10,
     names: Annotated[
-        bool, typer.Option("--names", help=_("Show applicants' names, not only numbers."))
+        bool, typer.Option("--names", help=_l("Show applicants' names, not only numbers."))
     ] = False,
     as_json: AsJson = False,
 ) -> None:

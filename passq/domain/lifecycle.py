@@ -8,7 +8,7 @@ from datetime import date, datetime
 from passq.domain.dates import hours_since
 from passq.domain.records import check_app_no
 from passq.errors import Invalid, Refused
-from passq.i18n import _
+from passq.i18n import _, _l
 
 # action -> (statuses it may start from, status it leaves)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -20,12 +20,12 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "cancelled": (("pending", "claimed", "printed"), "cancelled"),
 }
 _HINTS = {
-    "printed": _("only claimed books can be marked printed; claim it with 'passq next-batch'"),
-    "failed": _("only claimed or printed books can be marked failed"),
-    "released": _("only claimed books can be released"),
-    "collected": _("only printed books can be handed over"),
-    "cancelled": _("collected or cancelled books cannot be cancelled"),
-    "claimed": _("only pending books can be claimed"),
+    "printed": _l("only claimed books can be marked printed; claim it with 'passq next-batch'"),
+    "failed": _l("only claimed or printed books can be marked failed"),
+    "released": _l("only claimed books can be released"),
+    "collected": _l("only printed books can be handed over"),
+    "cancelled": _l("collected or cancelled books cannot be cancelled"),
+    "claimed": _l("only pending books can be claimed"),
 }
 
 
