@@ -224,9 +224,10 @@ class LazyText:
         return str(self) * times
 
 
-def lazy_gettext(message: str) -> LazyText:
+def lazy_gettext(message: str) -> str:
     """`message` translated when it is used, not now (`help=` strings, module-level texts)."""
-    return LazyText(message)
+    # Typed as str: typer and Click take help texts as str, and a LazyText acts as one.
+    return LazyText(message)  # type: ignore[return-value]
 
 
 _l = lazy_gettext

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from passq.domain import dates, lifecycle, oldqueue, records
+from passq.domain import dates, lifecycle, records
 from passq.domain import report as figures
+from passq.domain.figures import CapacityNeeded, PlanFigures
 from passq.errors import Invalid, Refused
 
 TODAY = date(2024, 6, 27)
@@ -135,15 +136,15 @@ def test_edited_fields_returns_only_real_changes() -> None:
         records.edited_fields(current, {"name": "  "}, TODAY)
 
 
-def test_deadline_is_the_day_before_travel_or_the_express_applied_day() -> None:
+def test_deadline_is_pickup_days_before_travel_whatever_the_service() -> None:
+    # DESIGN §4 (issue 10): only travel makes a hard deadline; express is a promise.
     regular = {"service": "regular", "applied": date(2024, 6, 20), "travel": date(2024, 7, 1)}
     assert records.deadline(regular) == date(2024, 6, 30)
     assert records.deadline(regular, pickup_days=3) == date(2024, 6, 28)
     assert records.deadline({**regular, "travel": None}) is None
     express = {**regular, "service": "express"}
-    assert records.deadline(express) == date(2024, 6, 20)
-    late_express = {**express, "travel": date(2024, 6, 20)}
-    assert records.deadline(late_express) == date(2024, 6, 19)
+    assert records.deadline(express) == date(2024, 6, 30)
+    assert records.deadline({**express, "travel": None}) is None
 
 
 @pytest.mark.parametrize(
@@ -199,30 +200,37 @@ def test_day_report_counts_from_events() -> None:
         {"travel": date(2024, 7, 5), "applied": date(2024, 6, 18)},
         {"travel": None, "applied": date(2024, 6, 25)},
     ]
-    plan = oldqueue.PlanSummary(
+    plan = PlanFigures(
         will_miss=[],
+        flight_passed=1,
+        promises_broken=2,
+        express_promises_broken=1,
         clears_on=date(2024, 6, 28),
         unplanned=0,
-        overdue=2,
-        capacity_needed=3,
-        needed_by=date(2024, 7, 3),
-        extra_per_day=0,
-        extra_days=0,
-        extra_until=None,
+        capacity_needed=CapacityNeeded(3, 2, date(2024, 7, 1), 0, False),
     )
     batch = {"batch_id": 4, "operator": "ani", "claimed_at": "2024-06-27T10:00:00+07:00"}
     end_of_day = datetime.fromisoformat("2024-06-28T00:00:00+07:00")
-    report = figures.day_report(TODAY, events, [batch], pending, plan, end_of_day)
+    claimed = [{"travel": date(2024, 6, 30), "applied": date(2024, 6, 21)}]
+    report = figures.day_report(
+        TODAY, events, [batch], pending, claimed, plan, end_of_day, plan_from=TODAY
+    )
     assert report.open_batches == [{**batch, "age_hours": 14.0}]
     assert report.printed == 3
     assert report.printed_by_service == {"regular": 2, "express": 1}
     assert report.printed_by_operator == {"ani": 2, "budi": 1}
     assert (report.failed, report.new_applications, report.pending_end) == (1, 1, 3)
-    assert report.travel_within_7_days == 1
+    # 04/07 is within 7 days of 27/06, 05/07 is not; the claimed 30/06 traveller counts, flagged.
+    assert (report.travel_within_7_days, report.travel_within_7_days_claimed) == (2, 1)
     assert report.oldest_pending_applied == date(2024, 6, 18)
-    assert (report.will_miss, report.capacity_needed, report.clears_on, report.due_broken) == (
+    assert (report.will_miss_flight, report.flight_passed, report.clears_on) == (
         0,
-        3,
+        1,
         date(2024, 6, 28),
+    )
+    assert (report.promises_broken, report.express_promises_broken) == (2, 1)
+    assert (report.extra_per_day, report.extra_days, report.extra_until) == (
+        3,
         2,
+        date(2024, 7, 1),
     )

@@ -436,7 +436,8 @@ def test_report_shows_counts_not_names_unless_asked(books) -> None:
         "Siti Rahayu",
         "+6281234567890",
         "30/06/2024",
-        "29/06/2024",
+        "-",  # no destination given
+        "28/06/2024",  # Sun 30/06 less a day is Saturday: the flight deadline is Friday's
     ]
     assert "A3" not in table and "A2" not in table
     assert books.json("report", "--names")["travelling_soon"] == [
@@ -445,7 +446,9 @@ def test_report_shows_counts_not_names_unless_asked(books) -> None:
             "name": "Siti Rahayu",
             "phone": "+6281234567890",
             "travel": "2024-06-30",
-            "deadline": "2024-06-29",
+            "destination": None,
+            "flight_deadline": "2024-06-28",
+            "claimed": False,
         }
     ]
 

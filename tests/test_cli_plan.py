@@ -25,71 +25,137 @@ def crunch(passq, add_books):
 
 def test_plan_json_has_the_documented_keys_and_keeps_every_keepable_deadline(crunch) -> None:
     plan = crunch.json("plan")
-    assert set(plan) >= {
+    assert set(plan) == {
         "today",
         "capacity",
+        "horizon_days",
         "days",
-        "will_miss",
+        "will_miss_flight",
+        "flight_passed",
+        "promises_broken",
+        "express_promises_broken",
         "clears_on",
-        "capacity_needed",
+        "unplanned",
+        "extra_per_day",
+        "extra_days",
+        "extra_until",
+        "capacity_cannot_help",
         "items",
     }
     assert plan["today"] == "2024-06-27" and plan["capacity"] == 2
-    items = {item["app_no"]: item for item in plan["items"]}
+    # Flight deadlines (travel - 1 day, back to a print day): THU Thu 27/06, FRI1 and FRI2
+    # Fri 28/06, MON Mon 01/07; LATE's was Wed 26/06, passed. All four travellers fit (2 a
+    # day): must THU, protect FRI1 (earliest flight) on Thursday; must FRI2, protect MON on
+    # Friday; then the queue by promise: FREE (due 25/06) before LATE (due 26/06).
     assert [item["app_no"] for item in plan["items"]] == [
         "THU",
         "FRI1",
         "FRI2",
         "MON",
-        "LATE",
         "FREE",
+        "LATE",
     ]
+    items = {item["app_no"]: item for item in plan["items"]}
     assert items["THU"] == {
         "rank": 1,
         "app_no": "THU",
         "planned_day": "2024-06-27",
         "step": "must",
-        "deadline": "2024-06-27",
+        "flight_deadline": "2024-06-27",
         "due": "2024-07-01",
+        "flight_passed": False,
         "on_time": True,
+    }
+    assert items["LATE"] | {"rank": None} == {
+        "rank": None,
+        "app_no": "LATE",
+        "planned_day": "2024-07-01",
+        "step": "queue",
+        "flight_deadline": None,
+        "due": "2024-06-26",
+        "flight_passed": True,
+        "on_time": None,
     }
     assert [d["planned"] for d in plan["days"]] == [
         ["THU", "FRI1"],
         ["FRI2", "MON"],
-        ["LATE", "FREE"],
+        ["FREE", "LATE"],
     ]
     assert plan["days"][0] == {"date": "2024-06-27", "capacity": 2, "planned": ["THU", "FRI1"]}
-    assert plan["will_miss"] == [
-        {"app_no": "LATE", "deadline": "2024-06-26", "planned_day": "2024-07-01"}
-    ]
+    assert plan["will_miss_flight"] == []
+    assert (plan["flight_passed"], plan["promises_broken"], plan["express_promises_broken"]) == (
+        1,
+        2,  # FREE and LATE: due before today
+        0,
+    )
     assert plan["clears_on"] == "2024-07-01"
-    assert plan["capacity_needed"] == 2
+    assert (plan["extra_per_day"], plan["extra_days"], plan["extra_until"]) == (0, 0, None)
 
 
 def test_the_plan_beats_earliest_deadline_first_in_a_cascade(passq, add_books) -> None:
-    # One a day. EDF prints the hopeless Wed traveller first and the lateness cascades.
+    # One a day. A and B both fly Fri 28/06 (deadline Thu 27/06), C Sat 29/06 (Fri 28/06).
+    # Earliest-deadline-first prints A Thursday, B Friday (too late), C Monday (too late): one
+    # flight. The plan keeps A (applied first) and C, and B alone misses: two flights.
     passq.ok("config", "set", "capacity", "1")
     add_books(
-        ("A", "--travel", "27/06/2024", "--applied", "20/06/2024"),
+        ("A", "--travel", "28/06/2024", "--applied", "19/06/2024"),
         ("B", "--travel", "28/06/2024", "--applied", "20/06/2024"),
         ("C", "--travel", "29/06/2024", "--applied", "20/06/2024"),
     )
-    items = passq.json("plan")["items"]
-    assert [(i["app_no"], i["on_time"]) for i in items] == [("B", True), ("C", True), ("A", False)]
+    plan = passq.json("plan")
+    assert [(i["app_no"], i["planned_day"], i["on_time"]) for i in plan["items"]] == [
+        ("A", "2024-06-27", True),
+        ("C", "2024-06-28", True),
+        ("B", "2024-07-01", False),
+    ]
+    assert [m["app_no"] for m in plan["will_miss_flight"]] == ["B"]
 
 
 def test_capacity_needed_and_the_extra_a_day(passq, add_books) -> None:
+    # One a day, four fly Sat 29/06 (deadline Fri 28/06): two print days, two seats. One more a
+    # day on Thursday and Friday seats all four.
     passq.ok("config", "set", "capacity", "1")
     add_books(*[(f"T{n}", "--travel", "29/06/2024") for n in range(4)])
     plan = passq.json("plan")
-    assert (plan["capacity_needed"], plan["extra_per_day"], plan["extra_days"]) == (2, 1, 2)
-    assert len(plan["will_miss"]) == 2
-    text = passq.ok("plan").stdout
-    assert "2 will miss their travel date; 0 are past their due date." in text
-    assert (
-        "To save everyone with a deadline from today on: 2 books a print day, "
-        "that is 1 extra a day for 2 print days (until 28/06/2024)." in text
+    assert (plan["extra_per_day"], plan["extra_days"], plan["extra_until"]) == (
+        1,
+        2,
+        "2024-06-28",
     )
+    assert len(plan["will_miss_flight"]) == 2
+    lines = passq.ok("plan").stdout.splitlines()
+    assert lines[2:6] == [
+        "2 travellers will miss their flight.",
+        "0 travellers' flight dates have passed: ask them for the new date.",
+        "0 books are past their promise (0 express).",
+        "To keep every traveller with a flight deadline from today on: 1 more a print day on "
+        "each of the next 2 print days (until 28/06/2024).",
+    ]
+    # Exactly that overtime, booked in the calendar, keeps them all: nothing more is asked.
+    passq.ok("calendar", "on", "27/06/2024", "--capacity", "2")
+    passq.ok("calendar", "on", "28/06/2024", "--capacity", "2")
+    booked = passq.json("plan")
+    assert (booked["will_miss_flight"], booked["extra_per_day"]) == ([], 0)
+    assert "Current capacity keeps every traveller with a flight deadline ahead." in (
+        passq.ok("plan").stdout
+    )
+
+
+def test_no_print_day_ahead_is_said_not_called_enough(passq, add_books) -> None:
+    add_books(("T1", "--travel", "05/07/2024"), ("F1",))
+    passq.ok("config", "set", "capacity", "0")
+    plan = passq.json("plan")
+    assert (plan["clears_on"], plan["unplanned"], plan["capacity_cannot_help"]) == (None, 2, 1)
+    lines = passq.ok("plan").stdout.splitlines()
+    assert lines[1] == (
+        "The calendar has no print days for 2 books: open days with 'passq calendar on'."
+    )
+    assert lines[5] == (
+        "There is no print day ahead (capacity 0, or every day closed): open days with "
+        "'passq calendar on' or set the capacity with 'passq config set capacity'."
+    )
+    report = passq.json("report")
+    assert (report["no_print_day_ahead"], report["extra_per_day"]) == (True, 0)
 
 
 def test_plan_hides_names_unless_asked(crunch) -> None:
@@ -119,20 +185,34 @@ def test_today_already_used_capacity_moves_books_to_tomorrow(passq, add_books) -
 
 def test_show_explains_the_placement(crunch) -> None:
     shown = crunch.json("show", "FRI2")
+    # FRI2 flies Sat 29/06: deadline Fri 28/06, where the keepable set seated it (FRI1,
+    # applied first, took Thursday's second seat). THU and FRI1 go before it.
     assert shown["why"] == (
-        "Travels Sat 29/06, so must be printed by Fri 28/06; planned Fri 28/06 "
-        "(step: must go that day, the last print day with room before its deadline); "
+        "Travels Sat 29/06, so must be printed by Fri 28/06. Planned Fri 28/06 (step: must): "
+        "the last print day with room on or before its flight deadline. "
         "2 books are ahead of it."
     )
     assert shown["why"] in crunch.ok("show", "FRI2").stdout
 
 
 def test_report_carries_the_plan_figures(crunch) -> None:
+    # Today's report plans from now: nothing printed yet, so Thursday's two seats are still
+    # there and the figures are the plan's (test above).
     report = crunch.json("report", now="2024-06-27T19:00")
-    # At day end Thursday's capacity counts as used: the plan starts on Friday.
-    assert (report["will_miss"], report["capacity_needed"], report["clears_on"]) == (
-        2,
-        3,
-        "2024-07-02",
-    )
-    assert report["due_broken"] == 2  # FREE and LATE applied over 4 working days ago
+    assert report["plan_from"] == "2024-06-27"
+    plan = crunch.json("plan", now="2024-06-27T19:00")
+    for key in ("flight_passed", "promises_broken", "express_promises_broken", "clears_on"):
+        assert report[key] == plan[key]
+    assert (report["will_miss_flight"], report["extra_per_day"]) == (0, 0)
+    # Asked the next morning, the 27th plans from Friday as at its end: THU's flight deadline
+    # (Thursday) has passed too; FRI1, FRI2 on Friday, MON and FREE Monday, LATE and THU
+    # Tuesday; FRI1's promise (27/06) is now broken as well.
+    again = crunch.json("report", "--date", "27/06/2024", now="2024-06-28T08:00")
+    assert again["plan_from"] == "2024-06-28"
+    assert (
+        again["will_miss_flight"],
+        again["flight_passed"],
+        again["promises_broken"],
+        again["clears_on"],
+        again["extra_per_day"],
+    ) == (0, 2, 3, "2024-07-02", 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from passq.domain.oldqueue import QUEUE_FIELDS, Columns
+from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import new_application
 from passq.errors import Invalid, Refused
 from passq.store import sqlite as store
@@ -165,8 +165,9 @@ def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
     # The next day everything changes; the 26th's picture must not.
     desk.transition(conn, ["A2"], "printed", AT, "budi")
     desk.claim(conn, lambda queue: ["A3"], AT, "budi")
-    pending, batches = conn.state_at_end_of(date(2024, 6, 26), TODAY)
+    pending, claimed, batches = conn.state_at_end_of(date(2024, 6, 26), TODAY)
     assert [r["app_no"] for r in pending] == ["A3"]
+    assert [r["app_no"] for r in claimed] == ["A2"]
     assert batches == [
         {
             "batch_id": 1,
@@ -175,8 +176,9 @@ def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
             "still_claimed": 1,
         }
     ]
-    pending_now, batches_now = conn.state_at_end_of(TODAY, TODAY)
+    pending_now, claimed_now, batches_now = conn.state_at_end_of(TODAY, TODAY)
     assert pending_now == [] and [b["batch_id"] for b in batches_now] == [2]
+    assert [r["app_no"] for r in claimed_now] == ["A3"]
 
 
 def test_add_many_lands_in_one_transaction(conn) -> None:

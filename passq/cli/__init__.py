@@ -26,7 +26,7 @@ i18n.install_click_translations()
 class PassqGroup(TyperGroup):
     """Turns domain errors into one sentence on stderr and their exit code."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except PassqError as error:
@@ -186,7 +186,7 @@ def _register_only(name: str | None) -> None:
     commands = [
         command
         for command in app.registered_commands
-        if (command.name or get_command_name(command.callback.__name__)) == name
+        if (command.name or get_command_name(getattr(command.callback, "__name__", ""))) == name
     ]
     groups = [group for group in app.registered_groups if group.name == name]
     if commands or groups:

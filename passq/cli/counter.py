@@ -16,8 +16,9 @@ from passq.cli.options import (
     Travel,
     Urgent,
 )
-from passq.domain import oldqueue as rule
+from passq.domain import queue as rule
 from passq.domain.dates import show_date, show_day
+from passq.domain.explain import explain
 from passq.domain.records import FIELDS, STATUSES, deadline, due
 from passq.errors import Invalid
 from passq.i18n import _, _l
@@ -30,11 +31,18 @@ def _fields(**raw: str | None) -> dict[str, str | None]:
 
 
 def _dates_line(record: dict, s: Session) -> str:
-    book_deadline = deadline(record, s.settings["pickup_days"])
     book_due = due(record, s.calendar.add_working_days)
+    latest = deadline(record, s.settings["pickup_days"])
+    if latest is None:
+        return _("deadline none (no travel date), due {due}").format(due=show_date(book_due))
+    # The flight deadline is the last print day on or before it (DESIGN §4).
+    book_deadline = s.calendar.last_print_day_on_or_before(latest, s.today)
+    if book_deadline is None:
+        return _("flight date passed (ask for the new date), due {due}").format(
+            due=show_date(book_due)
+        )
     return _("deadline {deadline}, due {due}").format(
-        deadline=show_date(book_deadline) if book_deadline else _("none (no travel date)"),
-        due=show_date(book_due),
+        deadline=show_date(book_deadline), due=show_date(book_due)
     )
 
 
@@ -137,13 +145,14 @@ def show(
 
 
 def _explain(s: Session, placement: rule.Placement, record: dict) -> str:
-    return rule.explain(
+    return explain(
         placement,
         record,
         placement.rank - 1,
         today=s.today,
         capacity=s.calendar.capacity,
         horizon_days=s.settings["horizon_days"],
+        pickup_days=s.settings["pickup_days"],
     )
 
 

@@ -34,7 +34,11 @@ def demo(
     """Build a realistic sample backlog in a demo database; show its next batch and report."""
     s = session(ctx)
     root = ctx.find_root()
-    named = db or (s.db_path if root.get_parameter_source("db").name == "COMMANDLINE" else None)
+    named = db or (
+        s.db_path
+        if getattr(root.get_parameter_source("db"), "name", None) == "COMMANDLINE"
+        else None
+    )
     target = named or cli.default_db().with_name("demo.db")
     count = office.demo(s, target, fresh=named is None, size=size)
     render.line(_("Demo database {path}: {n} pending books.").format(path=target, n=count))

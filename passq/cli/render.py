@@ -14,7 +14,7 @@ from typing import Any
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
@@ -129,7 +129,7 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
 
 def records(rows: Sequence[dict], title: str | None = None) -> None:
     """Print dicts sharing keys as a table, keys as headings."""
-    table([heading(key) for key in rows[0]], (row.values() for row in rows), title)
+    table([heading(key) for key in rows[0]], (list(row.values()) for row in rows), title)
 
 
 def line(text: str = "") -> None:

@@ -8,10 +8,11 @@ import typer
 
 from passq.cli import app, render, session
 from passq.cli.options import AsJson
-from passq.domain import oldqueue as rule
+from passq.domain import queue as rule
 from passq.domain.dates import parse_date, show_date
+from passq.domain.figures import PlanFigures
 from passq.domain.report import DayReport
-from passq.i18n import _, _l
+from passq.i18n import _, _l, ngettext
 from passq.services import supervisor
 from passq.services.session import Session
 
@@ -35,28 +36,62 @@ def report(
     unless --names)."""
     s = session(ctx)
     report_day = parse_date(day, s.today, "--date") if day else s.today
-    figures, pending_end = supervisor.report_day(s, report_day)
+    figures, at_end = supervisor.report_day(s, report_day)
     # Names and phones only when asked for (DESIGN §8: reports show counts, not personal data).
     soon = []
     if names:
-        soon = supervisor.travelling_soon(s, report_day, pending_end)
+        soon = supervisor.travelling_soon(s, report_day, at_end)
     if as_json:
         from dataclasses import asdict
 
         render.emit_json({**asdict(figures), "travelling_soon": soon} if names else figures)
         return
-    _render_report(figures, s.settings["office"])
+    _render_report(figures, s.settings["office"], live=report_day == s.today)
     if names and not soon:
         render.line(_("No pending book travels within 7 days."))
     elif names:
         render.table(
-            (_("App no"), _("Name"), _("Phone"), _("Travel"), _("Deadline")),
-            ((b["app_no"], b["name"], b["phone"], b["travel"], b["deadline"]) for b in soon),
+            (_("App no"), _("Name"), _("Phone"), _("Travel"), _("To"), _("Flight deadline")),
+            (
+                (
+                    b["app_no"] + (" " + _("(claimed)") if b["claimed"] else ""),
+                    b["name"],
+                    b["phone"],
+                    b["travel"],
+                    b["destination"],
+                    b["flight_deadline"] or _("passed"),
+                )
+                for b in soon
+            ),
             title=_("Pending, travelling within 7 days ({n})").format(n=len(soon)),
         )
 
 
-def _render_report(r: DayReport, office: str) -> None:
+def _travelling(r: DayReport) -> str:
+    if r.travel_within_7_days_claimed:
+        return _("{n} ({claimed} in a batch still claimed)").format(
+            n=r.travel_within_7_days, claimed=r.travel_within_7_days_claimed
+        )
+    return str(r.travel_within_7_days)
+
+
+def _promises(r: DayReport) -> str:
+    return f"{r.promises_broken} ({r.express_promises_broken})"
+
+
+def _extra(r: DayReport) -> str:
+    if r.no_print_day_ahead:
+        return _("no print day ahead: open days")
+    if r.extra_per_day:
+        return ngettext(
+            "{extra} on the next print day ({until})",
+            "{extra} on each of the next {days} print days (until {until})",
+            r.extra_days,
+        ).format(extra=r.extra_per_day, days=r.extra_days, until=show_date(r.extra_until))
+    return "0"
+
+
+def _render_report(r: DayReport, office: str, live: bool) -> None:
     render.line(
         _("Day-end report{office} for {day}").format(
             office=f" — {office}" if office else "", day=show_date(r.day)
@@ -75,19 +110,19 @@ def _render_report(r: DayReport, office: str) -> None:
             (_("Collected"), r.collected),
             (_("New applications"), r.new_applications),
             (_("Pending at day end"), r.pending_end),
-            (_("Pending, travelling within 7 days"), r.travel_within_7_days),
+            (_("Travelling within 7 days, not printed"), _travelling(r)),
             (_("Oldest pending applied"), show_date(r.oldest_pending_applied)),
-            (_("Due date already broken"), r.due_broken),
-            (_("Will miss their travel date"), r.will_miss),
-            (_("Capacity needed per print day"), r.capacity_needed),
+            (_("Promises broken (of which express)"), _promises(r)),
+            (_("Will miss their flight"), r.will_miss_flight),
+            (_("Flight date passed: ask for the new date"), r.flight_passed),
+            (_("Capacity needed: extra books a print day"), _extra(r)),
             (_("Backlog clears on"), show_date(r.clears_on)),
         ),
     )
     render.line(
-        _(
-            "The last four figures plan from the next print day, as at day end; "
-            "'passq plan' shows the live schedule."
-        )
+        _("The last five figures plan from now, with what is left of today's capacity.")
+        if live
+        else _("The last five figures plan from the next day, as at that day's end.")
     )
     for batch in r.open_batches:
         render.warn(
@@ -120,12 +155,14 @@ def plan(
     _render_plan(s, records, placements, summary, by_day, days, names)
 
 
-def _plan_json(s: Session, placements, summary, by_day) -> dict:
+def _plan_json(s: Session, placements, summary: PlanFigures, by_day) -> dict:
     # The long lists go out as columns, written as they are encoded (a million books).
     days = [day for day in by_day if day is not None]
+    needed = summary.capacity_needed
     return {
         "today": s.today,
         "capacity": s.settings["capacity"],
+        "horizon_days": s.settings["horizon_days"],
         "days": render.Objects(
             {
                 "date": days,
@@ -133,14 +170,28 @@ def _plan_json(s: Session, placements, summary, by_day) -> dict:
                 "planned": ([p.app_no for p in by_day[day]] for day in days),
             }
         ),
-        "will_miss": _objects(summary.will_miss, "app_no", "deadline", "planned_day"),
+        "will_miss_flight": _objects(
+            summary.will_miss, "app_no", "flight_deadline", "planned_day", "step"
+        ),
+        "flight_passed": summary.flight_passed,
+        "promises_broken": summary.promises_broken,
+        "express_promises_broken": summary.express_promises_broken,
         "clears_on": summary.clears_on,
-        "capacity_needed": summary.capacity_needed,
-        "extra_per_day": summary.extra_per_day,
-        "extra_days": summary.extra_days,
-        "due_broken": summary.overdue,
+        "unplanned": summary.unplanned,
+        "extra_per_day": needed.extra_per_day,
+        "extra_days": needed.extra_days,
+        "extra_until": needed.extra_until,
+        "capacity_cannot_help": needed.no_print_day_before_flight,
         "items": _objects(
-            placements, "rank", "app_no", "planned_day", "step", "deadline", "due", "on_time"
+            placements,
+            "rank",
+            "app_no",
+            "planned_day",
+            "step",
+            "flight_deadline",
+            "due",
+            "flight_passed",
+            "on_time",
         ),
     }
 
@@ -161,6 +212,13 @@ def _render_plan(s: Session, records, placements, summary, by_day, days: int, na
     )
     if not placements:
         return
+    _render_plan_figures(summary)
+    _render_days(records, by_day, days, names)
+    if summary.will_miss:
+        _render_will_miss(records, summary.will_miss, names)
+
+
+def _render_plan_figures(summary: PlanFigures) -> None:
     render.line(
         _("The backlog clears on {day}.").format(day=show_date(summary.clears_on))
         if summary.clears_on
@@ -168,25 +226,59 @@ def _render_plan(s: Session, records, placements, summary, by_day, days: int, na
             "The calendar has no print days for {n} books: open days with 'passq calendar on'."
         ).format(n=summary.unplanned)
     )
-    render.line(
-        _("{n} will miss their travel date; {broken} are past their due date.").format(
-            n=len(summary.will_miss), broken=summary.overdue
+    for sentence in _figure_sentences(summary):
+        render.line(sentence)
+
+
+def _figure_sentences(summary: PlanFigures) -> list[str]:
+    """The plan's figures as whole sentences, each under its own name (DESIGN §5)."""
+    n, passed = len(summary.will_miss), summary.flight_passed
+    broken, express = summary.promises_broken, summary.express_promises_broken
+    return [
+        ngettext(
+            "{n} traveller will miss their flight.", "{n} travellers will miss their flight.", n
+        ).format(n=n),
+        ngettext(
+            "{n} traveller's flight date has passed: ask them for the new date.",
+            "{n} travellers' flight dates have passed: ask them for the new date.",
+            passed,
+        ).format(n=passed),
+        ngettext(
+            "{n} book is past its promise ({express} express).",
+            "{n} books are past their promise ({express} express).",
+            broken,
+        ).format(n=broken, express=express),
+        _capacity_sentence(summary),
+    ]
+
+
+def _capacity_sentence(summary: PlanFigures) -> str:
+    """What capacity would keep every traveller: the answer, or why there is none."""
+    needed = summary.capacity_needed
+    if needed.no_print_day_at_all:
+        return _(
+            "There is no print day ahead (capacity 0, or every day closed): open days with "
+            "'passq calendar on' or set the capacity with 'passq config set capacity'."
         )
-    )
-    if summary.extra_per_day:
-        render.line(
-            _(
-                "To save everyone with a deadline from today on: {needed} books a print day, "
-                "that is {extra} extra a day for {days} print days (until {until})."
-            ).format(
-                needed=summary.capacity_needed,
-                extra=summary.extra_per_day,
-                days=summary.extra_days,
-                until=show_date(summary.extra_until),
-            )
+    if needed.extra_per_day:
+        return ngettext(
+            "To keep every traveller with a flight deadline from today on: {extra} more a print "
+            "day on the next print day ({until}).",
+            "To keep every traveller with a flight deadline from today on: {extra} more a print "
+            "day on each of the next {days} print days (until {until}).",
+            needed.extra_days,
+        ).format(
+            extra=needed.extra_per_day, days=needed.extra_days, until=show_date(needed.extra_until)
         )
-    else:
-        render.line(_("Current capacity is enough for every deadline that can still be met."))
+    if summary.will_miss:
+        return _(
+            "No extra capacity saves them: there is no print day before their flights. "
+            "Open a day with 'passq calendar on'."
+        )
+    return _("Current capacity keeps every traveller with a flight deadline ahead.")
+
+
+def _render_days(records, by_day, days: int, names: bool) -> None:
     rows = []
     for day, planned in list(by_day.items())[:days]:
         steps = Counter(p.step for p in planned)
@@ -195,40 +287,55 @@ def _render_plan(s: Session, records, placements, summary, by_day, days: int, na
             (
                 day.strftime("%a %d/%m") if day else _("no day"),
                 len(planned),
-                steps["must"],
-                steps["near"],
-                steps["missed"],
-                steps["queue"],
+                *(steps[step] for step in rule.STEPS),
                 first + (" …" if len(planned) > 3 else ""),
             )
         )
     render.table(
-        (_("Day"), _("Books"), _("Must"), _("Near"), _("Missed"), _("Queue"), _("First")),
+        (
+            _("Day"),
+            _("Books"),
+            _("Must"),
+            _("Urgent"),
+            _("Protect"),
+            _("Will miss"),
+            _("Queue"),
+            _("First"),
+        ),
         rows,
         title=_("Per print day"),
     )
-    if summary.will_miss:
-        render.table(
+
+
+def _render_will_miss(records, will_miss: list[rule.Placement], names: bool) -> None:
+    def late(p: rule.Placement) -> str:
+        if p.planned_day is None or p.flight_deadline is None:
+            return "-"
+        return _("{n} d").format(n=(p.planned_day - p.flight_deadline).days)
+
+    render.table(
+        (
+            _("App no"),
+            _("Name") if names else _("Service"),
+            _("Travel"),
+            _("Destination"),
+            _("Deadline"),
+            _("Planned"),
+            _("Late"),
+        ),
+        (
             (
-                _("App no"),
-                _("Name") if names else _("Service"),
-                _("Deadline"),
-                _("Planned"),
-                _("Late"),
-            ),
-            (
-                (
-                    p.app_no,
-                    records[p.app_no]["name"] if names else records[p.app_no]["service"],
-                    p.deadline,
-                    p.planned_day,
-                    _("{n} d").format(n=(p.planned_day - p.deadline).days)
-                    if p.planned_day
-                    else "-",
-                )
-                for p in summary.will_miss[:20]
-            ),
-            title=_("Will miss (first {n} of {total})").format(
-                n=min(20, len(summary.will_miss)), total=len(summary.will_miss)
-            ),
-        )
+                p.app_no,
+                records[p.app_no]["name"] if names else records[p.app_no]["service"],
+                records[p.app_no]["travel"],
+                records[p.app_no]["destination"],
+                p.flight_deadline,
+                p.planned_day,
+                late(p),
+            )
+            for p in will_miss[:20]
+        ),
+        title=_("Will miss their flight (first {n} of {total})").format(
+            n=min(20, len(will_miss)), total=len(will_miss)
+        ),
+    )

@@ -17,18 +17,21 @@ into column lists, and per-book work runs in C (map, sort keys, compress) wherev
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import is_not, itemgetter
 from typing import Any, NamedTuple
 
-# What the queue rule reads of a record: all a plan needs to load.
-QUEUE_FIELDS = ("app_no", "service", "urgent", "applied", "travel")
+# Re-exported: the store and the figures read books in this shape.
+from passq.domain.records_columns import QUEUE_FIELDS as QUEUE_FIELDS
+from passq.domain.records_columns import Columns as Columns
+from passq.domain.records_columns import column as column
+from passq.domain.records_columns import joined as joined
+from passq.domain.records_columns import without_cyclic_gc as without_cyclic_gc
+
 # The steps of DESIGN §5 step 2, in the order they fill a day.
 STEPS = ("must", "urgent", "protect", "will_miss", "queue")
 # The promise: applied + this many working days (DESIGN §3, §4).
@@ -46,38 +49,6 @@ LOOKBACK_DAYS = 366
 
 Capacity = Callable[[date], int]
 AddWorkingDays = Callable[[date, int], date]
-
-
-class Columns(Sequence[Mapping[str, Any]]):
-    """Records held as one list per field: a million books without a dict each (a third of the
-    memory, and plan_queue takes the lists as they are). Reads like a list of dicts."""
-
-    __slots__ = ("_fields",)
-
-    def __init__(self, fields: Mapping[str, Sequence[Any]]) -> None:
-        self._fields = dict(fields)
-
-    def column(self, key: str) -> Sequence[Any]:
-        """Every record's value of `key`, in order."""
-        return self._fields[key]
-
-    def __len__(self) -> int:
-        return len(next(iter(self._fields.values()), ()))
-
-    def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return {key: values[index] for key, values in self._fields.items()}
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Columns({list(self)!r})"
 
 
 # Not frozen: building a frozen dataclass costs ~2 µs, two seconds for a million books.
@@ -499,20 +470,6 @@ class Plan:
         return self.placements(list(positions))
 
 
-@contextmanager
-def without_cyclic_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: for planning, placements included."""
-    # A million books make millions of objects, none in a cycle: the collector would rescan
-    # them again and again (seconds) for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def plan(
     pending: Sequence[Mapping[str, Any]],
     today: date,
@@ -567,19 +524,6 @@ def plan(
         target_book,
     )
     return Plan(count, app_nos, facts, days, order, runs, missed, used_today)
-
-
-def column(records: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
-    """Every record's value of `key` (None where a hand-made record leaves it out)."""
-    from operator import methodcaller
-
-    if isinstance(records, Columns):
-        values = records.column(key)
-        return values if isinstance(values, list) else list(values)
-    try:
-        return list(map(itemgetter(key), records))
-    except KeyError:
-        return list(map(methodcaller("get", key), records))
 
 
 def plan_queue(

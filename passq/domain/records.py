@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from passq.domain.dates import parse_date, show_date
 from passq.errors import Invalid
@@ -147,7 +148,7 @@ def check_dates(record: Mapping, today: date) -> None:
 
 def new_application(app_no: str, raw: Mapping[str, str | None], today: date) -> dict:
     """Check a new application's fields and return the record to store (status pending)."""
-    record = {field: None for field in FIELDS}
+    record: dict[str, Any] = dict.fromkeys(FIELDS)
     record["app_no"] = check_app_no(app_no)
     record["service"] = "regular"
     record["applied"] = today
@@ -168,13 +169,11 @@ def edited_fields(current: Mapping, raw: Mapping[str, str | None], today: date) 
 
 
 def deadline(record: Mapping, pickup_days: int = 1) -> date | None:
-    """The last day to print: pickup_days before travel; the applied day for express."""
-    candidates = []
-    if record.get("travel") is not None:
-        candidates.append(record["travel"] - timedelta(days=pickup_days))
-    if record["service"] == "express":
-        candidates.append(record["applied"])
-    return min(candidates) if candidates else None
+    """The last day the passport can be printed for the flight: pickup_days before travel
+    (DESIGN §4: only travel makes a hard deadline; the plan moves it back to a print day)."""
+    if record.get("travel") is None:
+        return None
+    return record["travel"] - timedelta(days=pickup_days)
 
 
 def due(record: Mapping, add_working_days: Callable[[date, int], date]) -> date:

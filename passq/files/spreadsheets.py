@@ -398,7 +398,7 @@ def _indonesian_mobile() -> Callable[[str], str | None]:
     """
     import phonenumbers
 
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+    metadata: Any = phonenumbers.PhoneMetadata.metadata_for_region("ID")
     general = re.compile(metadata.general_desc.national_number_pattern)
     mobile = re.compile(metadata.mobile.national_number_pattern)
     lengths = set(metadata.general_desc.possible_length) & set(metadata.mobile.possible_length)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passq.domain import oldqueue as rule
+from passq.domain import queue as rule
 from passq.domain.records import check_app_no, edited_fields, new_application
 from passq.errors import Invalid, Refused
 from passq.i18n import _
@@ -74,7 +74,7 @@ def queue_row(placement: rule.Placement, record: dict) -> dict:
         "app_no": placement.app_no,
         "name": record["name"],
         "service": record["service"],
-        "deadline": placement.deadline,
+        "flight_deadline": placement.flight_deadline,
         "planned_day": placement.planned_day,
         "step": placement.step,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from passq.domain import lifecycle
-from passq.domain import oldqueue as rule
+from passq.domain import queue as rule
 from passq.errors import Refused
 from passq.i18n import _
 from passq.services.session import Session

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from passq.domain import oldqueue as rule
+from passq.domain import figures as plan_figures
+from passq.domain import queue as rule
 from passq.domain.calendar import PrintCalendar, official_holidays
 from passq.domain.dates import parse_moment
 from passq.domain.settings import typed_settings
@@ -107,7 +108,9 @@ class Session:
         records: Sequence[Mapping],
         today: date | None = None,
         used: int | None = None,
-        **wanted: int | str | None,
+        *,
+        first: int | None = None,
+        only: str | None = None,
     ) -> list[rule.Placement]:
         """The queue rule over `records` (pending books), as of `today` with `used` capacity;
         `wanted` is plan_queue's `first` or `only`."""
@@ -123,32 +126,43 @@ class Session:
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],
             add_working_days=self.calendar.add_working_days,
-            **wanted,  # type: ignore[arg-type]
+            first=first,
+            only=only,
         )
 
-    def summary(self, placements: list[rule.Placement], today: date, used: int) -> rule.PlanSummary:
-        """The plan's figures: who will miss, when it clears, the capacity needed."""
-        return rule.plan_summary(
-            placements,
-            today,
-            self.calendar.capacity,
-            used,
-            default_capacity=self.settings["capacity"],
-        )
+    def figures(
+        self,
+        records: Sequence[Mapping],
+        today: date,
+        used: int,
+        capacity: Callable[[date], int] | None = None,
+        office: tuple[dict, PrintCalendar] | None = None,
+    ) -> plan_figures.PlanFigures:
+        """The plan's figures over `records` (who will miss, capacity needed…), without the
+        whole schedule; `capacity` replaces the calendar's for a what-if, `office` the
+        settings and calendar (a past day's: `office_at_end_of`)."""
+        settings, calendar = office or (self.settings, self.calendar)
+        with rule.without_cyclic_gc():
+            return plan_figures.plan_figures(
+                records,
+                today,
+                capacity or calendar.capacity,
+                used,
+                pickup_days=settings["pickup_days"],
+                horizon_days=settings["horizon_days"],
+                add_working_days=calendar.add_working_days,
+            )
 
-    def figures(self, records: Sequence[Mapping], today: date, used: int) -> rule.PlanSummary:
-        """The summary of the queue rule over `records`, without the whole schedule."""
-        return rule.plan_figures(
-            records,
-            today,
-            self.calendar.capacity,
-            used,
-            pickup_days=self.settings["pickup_days"],
-            horizon_days=self.settings["horizon_days"],
-            add_working_days=self.calendar.add_working_days,
-            default_capacity=self.settings["capacity"],
-        )
+    def office_at_end_of(self, day: date) -> tuple[dict, PrintCalendar]:
+        """The settings (typed) and print calendar as they stood when `day` ended."""
+        from passq.domain.history import office_as_of
 
-    def plan(self, **wanted: int | str | None) -> list[rule.Placement]:
-        """The queue rule's placement of every pending book (or those `wanted`), in rank order."""
-        return self.placements(self.store.queue(), **wanted)
+        stored, overrides = office_as_of(self.store.office_events_before(day))
+        settings = typed_settings(stored)
+        loader = self.store.holiday_loader(official_holidays, self.stamp)
+        return settings, PrintCalendar(settings["capacity"], overrides, loader)
+
+    def plan(self, *, first: int | None = None, only: str | None = None) -> list[rule.Placement]:
+        """The queue rule's placement of every pending book (or the `first` ones, or `only`
+        that one), in rank order."""
+        return self.placements(self.store.queue(), first=first, only=only)

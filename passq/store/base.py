@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from passq.domain.oldqueue import Columns
+from passq.domain.queue import Columns
 
 
 class EventLog(Protocol):
@@ -153,9 +153,14 @@ class Store(Protocol):
         imported 100,000 books gives one row for them, `count` 100,000."""
         ...
 
-    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, list[dict]]:
-        """(pending books, open batches) as they stood at the end of `day`, replayed from events;
-        the books with the fields of `queue` only."""
+    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, Columns, list[dict]]:
+        """(pending books, claimed books, open batches) as they stood at the end of `day`,
+        replayed from events; the books with the fields of `queue` only."""
+        ...
+
+    def office_events_before(self, day: date) -> list[dict]:
+        """The settings and calendar changes (and undos, with the commands they took back)
+        logged before `day` ended, oldest first."""
         ...
 
     def open_batches(self) -> list[dict]:

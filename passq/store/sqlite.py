@@ -16,7 +16,7 @@ from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
-from passq.domain.oldqueue import QUEUE_FIELDS, Columns
+from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES, STATUSES
 from passq.errors import (
     Busy,
@@ -29,6 +29,7 @@ from passq.errors import (
     UnknownBatch,
 )
 from passq.i18n import _
+from passq.store.base import EventLog
 from passq.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -571,7 +572,7 @@ class SqliteStore:
         return batch_id
 
     def insert_many(
-        self, log: Log, records: Iterable[Mapping], detail: Mapping | None = None
+        self, log: EventLog, records: Iterable[Mapping], detail: Mapping | None = None
     ) -> int:
         """Insert new pending applications and their 'added' events inside `log`'s command."""
         text = json.dumps(detail, default=str) if detail else None
@@ -634,17 +635,22 @@ class SqliteStore:
         cursor = self.conn.execute(
             "SELECT e.action, e.operator, CASE WHEN e.action = 'printed' THEN "
             "(SELECT a.service FROM applications a WHERE a.app_no = e.app_no) END AS service, "
-            "count(*) AS count FROM events e WHERE e.at >= ? AND e.at < ? GROUP BY 1, 2, 3",
-            _day_bounds(day),
+            "count(*) AS count FROM events e WHERE e.at >= ? AND e.at < ? AND e.action != 'undo' "
+            # Net of undo: a command taken back by the day's end counts nowhere. One taken back
+            # on a later day stays in this day's figures (a past report never changes).
+            "AND e.command_id NOT IN (SELECT json_extract(u.detail, '$.undid') FROM events u "
+            "  WHERE u.action = 'undo' AND u.at >= ? AND u.at < ?) GROUP BY 1, 2, 3",
+            (*_day_bounds(day), day.isoformat(), _day_bounds(day)[1]),
         )
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
-    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, list[dict]]:
-        """(pending books, open batches) as they stood at the end of `day`, replayed from events;
-        the books with the fields of `queue` only."""
+    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, Columns, list[dict]]:
+        """(pending books, claimed books, open batches) as they stood at the end of `day`,
+        replayed from events; the books with the fields of `queue` only."""
         if day >= today:
-            return self.queue(), self._open_batches_now()
+            claimed = self._queue_columns(f"{_QUEUE_SELECT} WHERE status = 'claimed'")
+            return self.queue(), claimed, self._open_batches_now()
         end = _day_bounds(day)[1]
         self.conn.execute("DROP TABLE IF EXISTS temp.day_end")
         self.conn.execute(
@@ -654,9 +660,13 @@ class SqliteStore:
             "      GROUP BY app_no) last ON last.id = e.id",
             (end,),
         )
-        books = self._queue_columns(
-            "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM applications a "
-            "JOIN temp.day_end d ON d.app_no = a.app_no WHERE d.status = 'pending'",
+        books, claimed = (
+            self._queue_columns(
+                "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM applications a "
+                "JOIN temp.day_end d ON d.app_no = a.app_no WHERE d.status = ?",
+                (status,),
+            )
+            for status in ("pending", "claimed")
         )
         cursor = self.conn.execute(
             "SELECT d.batch_id, b.operator, b.claimed_at, count(*) FROM temp.day_end d "
@@ -665,7 +675,19 @@ class SqliteStore:
         )
         batches = [_open_batch(row) for row in cursor.fetchall()]
         self.conn.execute("DROP TABLE temp.day_end")
-        return books, batches
+        return books, claimed, batches
+
+    def office_events_before(self, day: date) -> list[dict]:
+        """The settings and calendar changes (and undos) logged before `day` ended, oldest first,
+        with the events of the commands those undos took back: enough to replay the office's
+        settings and calendar as they stood then."""
+        cursor = self.conn.execute(
+            "SELECT id, at, operator, action, app_no, batch_id, detail, command_id FROM events "
+            "WHERE at < ? AND app_no IS NULL AND action IN ('config', 'calendar', 'undo') "
+            "ORDER BY id",
+            (_day_bounds(day)[1],),
+        )
+        return [_event(cursor, row) for row in cursor.fetchall()]
 
     def open_batches(self) -> list[dict]:
         """Batches with books still claimed: id, operator, claimed_at, still_claimed."""
