@@ -40,6 +40,7 @@ def test_plan_json_has_the_documented_keys_and_keeps_every_keepable_deadline(cru
         "extra_days",
         "extra_until",
         "capacity_cannot_help",
+        "what_if",
         "items",
     }
     assert plan["today"] == "2024-06-27" and plan["capacity"] == 2
@@ -216,3 +217,56 @@ def test_report_carries_the_plan_figures(crunch) -> None:
         again["clears_on"],
         again["extra_per_day"],
     ) == (0, 2, 3, "2024-07-02", 0)
+
+
+def test_what_if_plans_with_the_change_and_writes_nothing(passq, add_books) -> None:
+    passq.ok("config", "set", "capacity", "1")
+    add_books(*[(f"T{n}", "--travel", "29/06/2024") for n in range(4)])
+    before = passq.dump()
+    asked = passq.json("plan")
+    assert (asked["extra_per_day"], asked["extra_days"], asked["extra_until"]) == (
+        1,
+        2,
+        "2024-06-28",
+    )
+    # Exactly the extra asked for, on exactly those days, keeps all four.
+    opened = passq.json("plan", "--what-if-open", "27/06/2024:2", "--what-if-open", "28/06/2024:2")
+    assert opened["will_miss_flight"] == [] and opened["extra_per_day"] == 0
+    assert opened["what_if"] == {"capacity": None, "open": {"2024-06-27": 2, "2024-06-28": 2}}
+    assert [(d["date"], d["capacity"], len(d["planned"])) for d in opened["days"]] == [
+        ("2024-06-27", 2, 2),
+        ("2024-06-28", 2, 2),
+    ]
+    # One less on Friday and one traveller misses.
+    short = passq.json("plan", "--what-if-open", "27/06/2024:2")
+    assert [m["app_no"] for m in short["will_miss_flight"]] == ["T3"]
+    everyday = passq.json("plan", "--what-if-capacity", "2")
+    assert (everyday["capacity"], everyday["will_miss_flight"]) == (2, [])
+    text = passq.ok("plan", "--what-if-capacity", "2").stdout.splitlines()
+    assert text[:2] == [
+        "What if (nothing is written): 2 books every print day.",
+        "Plan for Thu 27/06/2024: 4 books pending, 2 a print day.",
+    ]
+    assert passq.dump() == before
+
+
+@pytest.mark.parametrize("value", ["28/06/2024", "28/06/2024:", ":5", "28/06/2024:-1"])
+def test_a_bad_what_if_open_is_a_usage_error(passq, add_books, value) -> None:
+    add_books(("T1", "--travel", "29/06/2024"))
+    result = passq("plan", "--what-if-open", value)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--what-if-open': '{value}' is not DATE:BOOKS: "
+        "give e.g. 06/07/2024:150."
+    )
+
+
+def test_a_bad_what_if_open_date_names_the_forms(passq, add_books) -> None:
+    add_books(("T1", "--travel", "29/06/2024"))
+    result = passq("plan", "--what-if-open", "x:5")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "Invalid --what-if-open 'x': use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, 27 Juni 2024, "
+        "today, tomorrow or +N.\n",
+    )

@@ -157,6 +157,17 @@ def test_used_today_counts_claimed_and_printed_today(conn) -> None:
     assert conn.used_today(date(2024, 6, 28)) == 1  # still claimed; printed yesterday
 
 
+def test_a_misprint_used_its_slot_today(conn) -> None:
+    for app_no in ("A1", "A2"):
+        desk.add(conn, book(app_no), AT, "ani")
+    desk.claim(conn, lambda queue: ["A1", "A2"], AT, "ani")
+    desk.transition(conn, ["A1"], "printed", AT, "ani")
+    desk.transition(conn, ["A1"], "failed", AT, "ani")  # back to pending, the slot spent
+    desk.transition(conn, ["A2"], "failed", AT, "ani")  # misprinted straight from the batch
+    assert conn.used_today(TODAY) == 2
+    assert conn.used_today(date(2024, 6, 28)) == 0
+
+
 def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
     for app_no in ("A1", "A2", "A3"):
         desk.add(conn, book(app_no), "2024-06-26T08:00:00+07:00", "ani")

@@ -1,6 +1,7 @@
 """The supervisor's commands: the day-end report and the schedule."""
 
 from collections import Counter
+from datetime import date
 from operator import attrgetter
 from typing import Annotated
 
@@ -140,22 +141,80 @@ def plan(
     names: Annotated[
         bool, typer.Option("--names", help=_l("Show applicants' names, not only numbers."))
     ] = False,
+    what_if_capacity: Annotated[
+        int | None,
+        typer.Option(
+            "--what-if-capacity",
+            min=0,
+            max=100_000,
+            metavar="BOOKS",
+            help=_l("Plan as if every print day had BOOKS capacity (nothing is written)."),
+        ),
+    ] = None,
+    what_if_open: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if-open",
+            metavar="DATE:BOOKS",
+            help=_l(
+                "Plan as if DATE were a print day with BOOKS capacity (0 closes it); "
+                "repeat for more days. Nothing is written."
+            ),
+        ),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """The schedule: per print day who is planned, who will miss, the capacity needed."""
     s = session(ctx)
-    placements, summary, by_day = supervisor.schedule(s)
+    opened = dict(_opened_day(text, s) for text in what_if_open or [])
+    what_if = what_if_capacity is not None or bool(opened)
+    capacity = supervisor.what_if_capacity(s, what_if_capacity, opened) if what_if else None
+    placements, summary, by_day = supervisor.schedule(s, capacity)
+    settings_capacity = s.settings["capacity"] if what_if_capacity is None else what_if_capacity
     if as_json:
-        render.emit_json(_plan_json(s, placements, summary, by_day))
+        plan = _plan_json(s, placements, summary, by_day, capacity or s.calendar.capacity)
+        plan["capacity"] = settings_capacity
+        plan["what_if"] = (
+            {"capacity": what_if_capacity, "open": {d.isoformat(): n for d, n in opened.items()}}
+            if what_if
+            else None
+        )
+        render.emit_json(plan)
         return
+    if what_if:
+        render.line(
+            _("What if (nothing is written): {change}.").format(
+                change=_what_if_words(what_if_capacity, opened)
+            )
+        )
     # Whole records only for the books the tables name.
     shown = [p.app_no for planned in list(by_day.values())[:days] for p in planned[:3]]
     shown += [p.app_no for p in summary.will_miss[:20]]
     records = s.store.existing(shown)
-    _render_plan(s, records, placements, summary, by_day, days, names)
+    _render_plan(s, records, placements, summary, by_day, days, names, settings_capacity)
 
 
-def _plan_json(s: Session, placements, summary: PlanFigures, by_day) -> dict:
+def _opened_day(text: str, s: Session) -> tuple[date, int]:
+    """`DATE:BOOKS` of --what-if-open, read; a bad one is a usage error naming the form."""
+    day_text, _sep, books_text = text.rpartition(":")
+    if not day_text or not books_text.strip().isdigit() or int(books_text) > 100_000:
+        raise typer.BadParameter(
+            _("'{value}' is not DATE:BOOKS: give e.g. 06/07/2024:150.").format(value=text),
+            param_hint="'--what-if-open'",
+        )
+    return parse_date(day_text, s.today, "--what-if-open"), int(books_text)
+
+
+def _what_if_words(books_a_day: int | None, opened: dict[date, int]) -> str:
+    parts = []
+    if books_a_day is not None:
+        parts.append(_("{n} books every print day").format(n=books_a_day))
+    for day, books in sorted(opened.items()):
+        parts.append(_("{day} with {n} books").format(day=show_date(day), n=books))
+    return "; ".join(parts)
+
+
+def _plan_json(s: Session, placements, summary: PlanFigures, by_day, capacity) -> dict:
     # The long lists go out as columns, written as they are encoded (a million books).
     days = [day for day in by_day if day is not None]
     needed = summary.capacity_needed
@@ -166,7 +225,7 @@ def _plan_json(s: Session, placements, summary: PlanFigures, by_day) -> dict:
         "days": render.Objects(
             {
                 "date": days,
-                "capacity": map(s.calendar.capacity, days),
+                "capacity": map(capacity, days),
                 "planned": ([p.app_no for p in by_day[day]] for day in days),
             }
         ),
@@ -200,14 +259,16 @@ def _objects(placements: list[rule.Placement], *fields: str) -> render.Objects:
     return render.Objects({field: map(attrgetter(field), placements) for field in fields})
 
 
-def _render_plan(s: Session, records, placements, summary, by_day, days: int, names: bool) -> None:
+def _render_plan(
+    s: Session, records, placements, summary, by_day, days: int, names: bool, capacity: int
+) -> None:
     office = s.settings["office"]
     render.line(
         _("Plan for {day}{office}: {n} books pending, {capacity} a print day.").format(
             day=s.today.strftime("%a %d/%m/%Y"),
             office=f" — {office}" if office else "",
             n=len(placements),
-            capacity=s.settings["capacity"],
+            capacity=capacity,
         )
     )
     if not placements:

@@ -111,9 +111,10 @@ class Session:
         *,
         first: int | None = None,
         only: str | None = None,
+        capacity: Callable[[date], int] | None = None,
     ) -> list[rule.Placement]:
         """The queue rule over `records` (pending books), as of `today` with `used` capacity;
-        `wanted` is plan_queue's `first` or `only`."""
+        `first` and `only` are plan_queue's; `capacity` replaces the calendar's (a what-if)."""
         if today is None:
             today = self.today
         if used is None:
@@ -121,7 +122,7 @@ class Session:
         return rule.plan_queue(
             records,
             today,
-            self.calendar.capacity,
+            capacity or self.calendar.capacity,
             used_today=used,
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],

@@ -11,6 +11,7 @@ from passq.domain import figures as plan_figures
 from passq.domain import queue as rule
 from passq.domain import report as figures
 from passq.domain.dates import show_date
+from passq.domain.queue import Capacity
 from passq.errors import Invalid
 from passq.i18n import _
 from passq.services.session import Session
@@ -70,13 +71,25 @@ def travelling_soon(
 
 
 def schedule(
-    s: Session,
+    s: Session, capacity: Capacity | None = None
 ) -> tuple[list[rule.Placement], plan_figures.PlanFigures, dict[date | None, list[rule.Placement]]]:
-    """The plan from now: every placement in rank order, its figures, and the books per day."""
+    """The plan from now: every placement in rank order, its figures, and the books per day;
+    `capacity` replaces the calendar's (a what-if: nothing is written either way)."""
     books = s.store.queue()
     used = s.store.used_today(s.today)
-    placements = s.placements(books, s.today, used)
-    summary = s.figures(books, s.today, used)
+    placements = s.placements(books, s.today, used, capacity=capacity)
+    summary = s.figures(books, s.today, used, capacity=capacity)
     # Rank order: planned days never go down, the books without a day come last.
     by_day = {day: list(books) for day, books in groupby(placements, attrgetter("planned_day"))}
     return placements, summary, by_day
+
+
+def what_if_capacity(s: Session, books_a_day: int | None, opened: Mapping[date, int]) -> Capacity:
+    """The calendar's capacity with every print day at `books_a_day` (when given) and these
+    days opened (or closed, at 0) with these books."""
+    capacity: Capacity = s.calendar.capacity
+    if books_a_day is not None:
+        capacity = plan_figures.every_print_day(capacity, books_a_day)
+    if opened:
+        capacity = plan_figures.with_days(capacity, opened)
+    return capacity

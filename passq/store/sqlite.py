@@ -444,13 +444,17 @@ class SqliteStore:
         return dict(zip(("id", "operator", "claimed_at", "size"), row, strict=True))
 
     def used_today(self, today: date) -> int:
-        """Today's capacity already taken: books claimed (not yet printed) or printed today."""
+        """Today's capacity already taken: books claimed (not yet printed) or printed today, and
+        today's misprints (a misprint used its printer slot, DESIGN §4)."""
         return self.conn.execute(
             "SELECT (SELECT count(*) FROM applications WHERE status = 'claimed')"
             # `+status`: seek today's printed_at range rather than read every printed book.
             " + (SELECT count(*) FROM applications WHERE printed_at >= ? AND printed_at < ?"
-            "    AND +status IN ('printed', 'collected'))",
-            _day_bounds(today),
+            "    AND +status IN ('printed', 'collected'))"
+            " + (SELECT count(*) FROM events e WHERE e.at >= ? AND e.at < ? AND e.action = 'failed'"
+            "    AND e.command_id NOT IN (SELECT json_extract(u.detail, '$.undid') FROM events u"
+            "    WHERE u.action = 'undo' AND u.at >= ? AND u.at < ?))",
+            _day_bounds(today) * 3,
         ).fetchone()[0]
 
     def settings(self) -> dict[str, str]:
