@@ -5,15 +5,15 @@ Run by hand, not by the tests:
     python bench/run.py [--big] [--runs N] [--out PATH] [--sizes 1000,10000] [--only add,plan]
                         [--keep FOLDER]
 
-For each backlog size it builds a database with the demo generator (`passq.demo.applications`
-and `store.add_many`, each book registered on the day it was applied for; 1,000,000 books too
-with --big), then times each command as a whole process: one warm-up run, then the median of
---runs runs (at least 7, in rounds over all the commands), with the child's own peak memory
-from wait4(). The floor, `python -c "import typer, sqlite3"`, runs right after every timed run;
-a ratio is the median of each run over the floor's run beside it. Commands that change the
-backlog run on a fresh copy of the size's database each time (claiming, import), or change one
-book per run (add, printed, collected), so the sizes stay what they say. The import row
-imports 100,000 new books into that copy.
+For each backlog size it builds a database with the demo generator
+(`passq.domain.sample.applications` and the store's `insert_many`, each book registered on the
+day it was applied for; 1,000,000 books too with --big), then times each command as a whole
+process: one warm-up run, then the median of --runs runs (at least 7, in rounds over all the
+commands), with the child's own peak memory from wait4(). The floor, `python -c "import typer,
+sqlite3"`, runs right after every timed run; a ratio is the median of each run over the floor's
+run beside it. Commands that change the backlog run on a fresh copy of the size's database each
+time (claiming, import), or change one book per run (add, printed, collected), so the sizes stay
+what they say. The import row imports 100,000 new books into that copy.
 
 Children run without PYTHONDONTWRITEBYTECODE (a machine that sets it recompiles passq at every
 start, ~40 ms): an installed passq has its .pyc files, so the bench warms that cache first.
@@ -41,7 +41,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import passq
-from passq import demo, importer, store
+from passq.domain import sample
+from passq.files.spreadsheets import write_csv
+from passq.services import printing
+from passq.services.session import Session
+from passq.store import open_store
 
 NOW = "2024-06-27T10:00"  # a Thursday of the outage week (DESIGN §1)
 TODAY = date(2024, 6, 27)
@@ -225,35 +229,39 @@ class Bench:
         # Each book registered on the day it was applied for, as at the counter: the day-end
         # report then reads one day's events, not the whole backlog's.
         by_day: dict[date, list[dict]] = {}
-        for record in demo.applications(size, TODAY):
+        for record in sample.applications(size, TODAY):
             by_day.setdefault(record["applied"], []).append(record)
-        conn = store.connect(self.template)
+        store = open_store(self.template, 10_000)
         for day in sorted(by_day):
-            store.add_many(conn, by_day.pop(day), f"{day}T10:00:00+07:00", "setup")
-        conn.close()
-        self.show_app_no = next(demo.applications(1, TODAY))["app_no"]
+            with store.command(f"{day}T10:00:00+07:00", "setup") as log:
+                store.insert_many(log, by_day.pop(day))
+        store.close()
+        self.show_app_no = next(sample.applications(1, TODAY))["app_no"]
         # One plan fills the holiday cache for every year it reaches, as on a desk in use.
         self.run([*self.passq, "--db", str(self.template), "plan", "--json"])
         shutil.copyfile(self.template, self.rows)
-        conn = store.connect(self.rows)
+        store = open_store(self.rows, 10_000)
         wanted = 2 * (self.runs + 1)
-        _batch, books = store.claim(
-            conn, lambda queue: sorted(r["app_no"] for r in queue)[:wanted], STAMP, "setup"
-        )
-        numbers = [book["app_no"] for book in books]
+        with store.command(STAMP, "setup") as log:
+            numbers = sorted(store.queue().column("app_no"))[:wanted]
+            batch_id = store.new_batch("setup", STAMP, numbers)
+            for app_no in numbers:
+                log("claimed", app_no, batch_id, {"from": "pending"}, "claimed")
+        store.close()
         self.claimed, self.printed = numbers[: self.runs + 1], numbers[self.runs + 1 :]
-        store.transition(conn, self.printed, "printed", STAMP, "setup")
-        conn.close()
+        s = Session(self.rows, STAMP, "setup")
+        printing.mark(s, self.printed, "printed")
+        s.close()
         say(f"{size:>9,} books: databases built in {time.perf_counter() - started:.1f} s")
 
     def write_import_file(self, rows: int) -> None:
         """`rows` made-up books numbered apart from the demo's (3302…), in the export format."""
         records = (
             {**record, "app_no": "3302" + record["app_no"][4:]}
-            for record in demo.applications(rows, TODAY, seed=7)
+            for record in sample.applications(rows, TODAY, seed=7)
         )
         with self.import_file.open("w", encoding="utf-8", newline="") as stream:
-            importer.write_csv(records, stream)
+            write_csv(records, stream)
 
 
 def remove_database(path: Path) -> None:

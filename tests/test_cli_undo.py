@@ -107,3 +107,26 @@ def test_stale_batches_are_shown_warned_and_released(passq, add_books) -> None:
         2,
         "Give one of application numbers, --batch or --stale.\n",
     )
+
+
+def test_the_report_counts_undone_actions_nowhere(passq, add_books) -> None:
+    add_books(*[(f"A{n}",) for n in range(1, 5)])
+    passq.ok("next-batch", "--size", "4", operator="budi", now="2024-06-27T08:30")
+    # A print taken back and done again counts once, for its operator too.
+    passq.ok("printed", "--batch", "1", operator="budi", now="2024-06-27T09:00")
+    passq.ok("undo", operator="budi", now="2024-06-27T09:05")
+    passq.ok("printed", "--batch", "1", operator="budi", now="2024-06-27T09:10")
+    # An undone misprint and an undone hand-over count nowhere either.
+    passq.ok("failed", "A1", "--reason", "smudge", operator="budi", now="2024-06-27T10:00")
+    passq.ok("undo", operator="budi", now="2024-06-27T10:05")
+    passq.ok("collected", "A2", operator="citra", now="2024-06-27T11:00")
+    passq.ok("undo", operator="citra", now="2024-06-27T11:05")
+    report = passq.json("report", now="2024-06-27T18:00")
+    assert (report["printed"], report["printed_by_operator"]) == (4, {"budi": 4})
+    assert (report["failed"], report["collected"]) == (0, 0)
+    # The misprint taken back used no slot: 4 printed of 250, nothing claimed.
+    plan = passq.json("plan", now="2024-06-27T18:00")
+    assert plan["items"] == []
+    # Undone the next day, a print stays in the day it was done (a past report never changes).
+    passq.ok("undo", operator="budi", now="2024-06-28T08:00")  # the second print of the batch
+    assert passq.json("report", "--date", "27/06/2024", now="2024-06-28T09:00")["printed"] == 4
