@@ -10,6 +10,8 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
+from passq.i18n import _, format_number
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
@@ -101,12 +103,41 @@ def cell(value: Any) -> str:
         return "-"
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)  # 1,250 (en), 1.250 (id)
     return str(value)
 
 
+def _headings() -> dict[str, str]:
+    return {
+        "rank": _("Rank"),
+        "app_no": _("App no"),
+        "name": _("Name"),
+        "service": _("Service"),
+        "status": _("Status"),
+        "flight_deadline": _("Flight deadline"),
+        "planned_day": _("Planned day"),
+        "step": _("Step"),
+        "batch_id": _("Batch"),
+        "updated_at": _("Updated"),
+        "age_hours": _("Hours"),
+    }
+
+
 def heading(key: str) -> str:
-    """A JSON key as a column heading: planned_day -> Planned day."""
-    return key.replace("_", " ").capitalize()
+    """A JSON key as a column heading in the user's language: planned_day -> Planned day."""
+    return _headings().get(key) or key.replace("_", " ").capitalize()
+
+
+def _words() -> dict[str, str]:
+    """The plan steps as people read them. Statuses and services stay as typed (`regular`,
+    `pending`): staff type them in commands (docs/glossary.md)."""
+    from passq.domain.explain import step_label
+
+    return {step: step_label(step) for step in ("must", "urgent", "protect", "will_miss", "queue")}
+
+
+WORD_KEYS = frozenset({"step"})
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
@@ -117,7 +148,7 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
 
     grid = Table(title=title, title_justify="left")
     for column in columns:
-        grid.add_column(column, no_wrap=column in ("App no", "When"))
+        grid.add_column(column, no_wrap=column in (_("App no"), _("When")))
     for row in rows:
         # Text, not str: a name like "Sari [bold]" must print as typed, not as Rich markup.
         grid.add_row(*(Text(cell(value)) for value in row))
@@ -129,7 +160,15 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
 
 def records(rows: Sequence[dict], title: str | None = None) -> None:
     """Print dicts sharing keys as a table, keys as headings."""
-    table([heading(key) for key in rows[0]], (list(row.values()) for row in rows), title)
+    words = _words()
+    table(
+        [heading(key) for key in rows[0]],
+        (
+            [words.get(value, value) if key in WORD_KEYS else value for key, value in row.items()]
+            for row in rows
+        ),
+        title,
+    )
 
 
 def line(text: str = "") -> None:
