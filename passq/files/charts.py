@@ -49,7 +49,10 @@ def _figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
 
 def _svg(figure: Figure) -> str:
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
+    # No metadata block (RDF namespaces, a link to matplotlib): nothing but the picture.
+    figure.savefig(
+        out, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None}
+    )
     text = out.getvalue()
     # Inline in HTML: drop the XML prolog and doctype, keep the <svg> element.
     return text[text.index("<svg") :]
