@@ -7,6 +7,7 @@ from tests.conftest import Passq
 
 MONDAY, TUESDAY, THURSDAY = "2024-06-24T08:00", "2024-06-25T08:00", "2024-06-27T08:00"
 EVENING = "2024-06-27T18:00"
+PERIOD = ("--from", "24/06/2024", "--to", "27/06/2024")
 # (app_no, travel): 12 books registered on Monday.
 BOOKS = [
     ("R01", "28/06/2024"),

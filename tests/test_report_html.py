@@ -12,7 +12,7 @@ import pytest
 
 from tests import report_scenario as scenario
 
-PERIOD = ("--from", "24/06/2024", "--to", "27/06/2024")
+PERIOD = scenario.PERIOD
 
 
 @pytest.fixture

@@ -101,7 +101,8 @@ def backlog_chart(days: Sequence[DayPoint], outlook: Sequence[PlanPoint]) -> str
     axes.plot(past, [d.pending_end for d in days], "o-", color=DARK, lw=1.6, ms=4,
               label=_("At day end"), gid="line-backlog")  # fmt: skip
     if outlook:
-        # The plan starts from the last day's end: draw from that point.
+        # Drawn from the last point shown: a past day's end, or now (today's plan first drops
+        # by what is left of today's capacity).
         ahead = [days[-1].day.toordinal()] + [p.day.toordinal() for p in outlook]
         start = [days[-1].pending_end]
         every = max(1, len(outlook) // MARKERS)
@@ -201,10 +202,11 @@ def operators_chart(by_operator: dict[str, int]) -> str:
     """Printed per operator, horizontal bars, most first."""
     _setup()
     ranked = sorted(by_operator.items(), key=lambda item: (-item[1], item[0]))
-    figure, axes = _figure(max(1.0, 0.3 + 0.28 * len(ranked)))
+    figure, axes = _figure(max(1.1, 0.5 + 0.25 * len(ranked)))
     names = [name for name, _n in ranked][::-1]
     counts = [n for _name, n in ranked][::-1]
     bars = axes.barh(names, counts, height=0.6, color="white", edgecolor=DARK, hatch="////")
+    axes.set_ylim(-0.7, len(ranked) - 0.3)
     for number, bar in enumerate(bars):
         bar.set_gid(f"bar-operator-{number}")
     axes.bar_label(bars, labels=[format_number(n) for n in counts], padding=3, fontsize=7)
