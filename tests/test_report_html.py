@@ -193,3 +193,16 @@ def test_bad_input_writes_nothing(office, tmp_path: Path, args, code, message) -
     )
     assert list(folder.iterdir()) == []
     assert office.dump() == before
+
+
+def test_a_page_with_nothing_to_show(passq, tmp_path: Path) -> None:
+    passq.ok("add", "E1", "--name", "Pemohon Satu")
+    passq.ok("cancel", "E1", "--reason", "withdrawn")
+    page = tmp_path / "empty.html"
+    passq.ok("report", "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert "Nothing was printed." in html
+    assert "No pending traveller flies in the next weeks." in html
+    assert figures_of(html)["pending_end"] == ("0", "0")
+    assert figures_of(html)["clears_on"] == ("", "-")
+    assert 'data-figure="office"' not in html  # no office set: no name shown
