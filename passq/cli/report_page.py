@@ -4,6 +4,7 @@ report (text, JSON or HTML), all from the one `ReportPage` of services/report_pa
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from passq.cli import render
@@ -15,7 +16,7 @@ from passq.services import report_page as service
 from passq.services.session import Session
 
 
-def period(s: Session, day: str | None, first: str | None, last: str | None) -> tuple:
+def period(s: Session, day: str | None, first: str | None, last: str | None) -> tuple[date, date]:
     """The (first, last) days asked for: --from/--to, else --date, else today."""
     if day and (first or last):
         raise Invalid(_("Give either --date or --from and --to, not both."))
