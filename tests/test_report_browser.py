@@ -70,8 +70,12 @@ def browser() -> Iterator:
 def open_page(browser, page: Path) -> None:
     browser.get_log("browser")  # forget what an earlier page left
     browser.get_log("performance")
+    browser.set_window_size(1000, 1400)
     browser.get(page.as_uri())
     browser.execute_script("return document.fonts.ready")
+    # The screenshot shows the whole page and no blank below it.
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1000, min(height + 140, 8000))
 
 
 def requests_made(browser) -> list[str]:

@@ -71,7 +71,7 @@ def test_the_day_page_holds_the_figures_of_report_json(office, tmp_path: Path) -
     assert (report["will_miss_flight"], report["extra_per_day"], report["extra_days"]) == (2, 1, 2)
     assert shown["will_miss_flight"][1] == "2"
     assert shown["clears_on"][1] == "03/07/2024"
-    assert shown["extra_per_day"][1] == "1 for 2 print days (until 28/06/2024)"
+    assert shown["extra_per_day"][1] == "1 on each of the next 2 print days (until 28/06/2024)"
     assert shown["office"] == (None, "Kantor Imigrasi Contoh")
 
 

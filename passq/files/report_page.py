@@ -41,12 +41,15 @@ def _day(day: date | None) -> str:
 
 def headline(r: DayReport) -> list[Figure]:
     """The figures the head of office looks at first (the plan from the day's end)."""
-    if r.extra_per_day:
-        extra = _("{extra} for {days} print days (until {until})").format(
-            extra=_number(r.extra_per_day), days=r.extra_days, until=_day(r.extra_until)
-        )
-    elif r.will_miss_flight:
-        extra = _("none helps: no print day before their flights")
+    # The same words as the text report's (cli/supervisor.py).
+    if r.no_print_day_ahead:
+        extra = _("no print day ahead: open days")
+    elif r.extra_per_day:
+        extra = ngettext(
+            "{extra} on the next print day ({until})",
+            "{extra} on each of the next {days} print days (until {until})",
+            r.extra_days,
+        ).format(extra=_number(r.extra_per_day), days=r.extra_days, until=_day(r.extra_until))
     else:
         extra = "0"
     return [
@@ -76,9 +79,21 @@ def day_figures(r: DayReport) -> list[Figure]:
         (_("Collected"), "collected", r.collected),
         (_("New applications"), "new_applications", r.new_applications),
         (_("Pending at day end"), "pending_end", r.pending_end),
-        (_("Pending, travelling within 7 days"), "travel_within_7_days", r.travel_within_7_days),
     ]
     figures = [Figure(label, _number(value), name, value) for label, name, value in rows]
+    travelling = _number(r.travel_within_7_days)
+    if r.travel_within_7_days_claimed:
+        travelling = _("{n} ({claimed} in a batch still claimed)").format(
+            n=travelling, claimed=r.travel_within_7_days_claimed
+        )
+    figures.append(
+        Figure(
+            _("Travelling within 7 days, not printed"),
+            travelling,
+            "travel_within_7_days",
+            r.travel_within_7_days,
+        )
+    )
     figures.append(
         Figure(
             _("Oldest pending applied"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
+from typing import cast
 
 from passq.domain import figures as plan_figures
 from passq.domain import outlook
@@ -24,26 +25,33 @@ def report_page(s: Session, first: date, last: date, names: bool = False) -> out
     """The page's figures from `first` to `last` (one day when equal). The figures at the top
     are `report_day(last)`'s, so the page, the text and the JSON always agree."""
     check_period(first, last)
-    figures, pending_end = supervisor.report_day(s, last)
+    figures, (pending_end, claimed_end) = supervisor.report_day(s, last)
+    # The plan ahead as report_day makes it: today from now (the books claimed count as printed
+    # today); a past day from the next, with its claimed books and its settings and calendar.
+    start = figures.plan_from
+    if last == s.today:
+        books, used, office = pending_end, s.store.used_today(last), (s.settings, s.calendar)
+    else:
+        # report_day hands back the store's Columns.
+        books = rule.joined(cast(rule.Columns, pending_end), cast(rule.Columns, claimed_end))
+        used = 0
+        office = s.office_at_end_of(last)
+    plan = s.figures(books, start, used, office=office)
+    settings, calendar = office
+    capacity = calendar.capacity
     days, events = [], []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         day_events = s.store.day_events(day)
         events += day_events
         left = figures.pending_end if day == last else _pending_count(s, day)
-        days.append(outlook.day_point(day, day_events, s.calendar.capacity(day), left))
-    # The plan ahead as report_day makes it: from now today, from the next day for a past day.
-    live = last == s.today
-    start = last if live else last + timedelta(days=1)
-    used = s.store.used_today(last) if live else 0
-    plan = s.figures(pending_end, start, used)
-    capacity = s.calendar.capacity
+        days.append(outlook.day_point(day, day_events, capacity(day), left))
     overtime = plan_figures.with_extra(capacity, plan.capacity_needed, start)
-    plan_days = rule.plan_days(start, capacity, used, len(pending_end))
+    plan_days = rule.plan_days(start, capacity, used, len(books))
 
     @cache
     def no_print_day(travel: date) -> bool:
-        return rule.flight_deadline(travel, s.settings["pickup_days"], plan_days, capacity) is None
+        return rule.flight_deadline(travel, settings["pickup_days"], plan_days, capacity) is None
 
     at_risk = []
     if names:
@@ -55,9 +63,9 @@ def report_page(s: Session, first: date, last: date, names: bool = False) -> out
         figures=figures,
         totals=outlook.period_totals(events),
         days=days,
-        outlook=outlook.burn_down(start, len(pending_end), used, capacity, overtime),
+        outlook=outlook.burn_down(start, len(books), used, capacity, overtime),
         flights=outlook.flights_by_day(
-            pending_end, last + timedelta(days=1), plan.will_miss, no_print_day
+            books, last + timedelta(days=1), plan.will_miss, no_print_day
         ),
         at_risk=at_risk,
     )
