@@ -42,6 +42,10 @@ DEFERRED = (
     "passq.files.spreadsheets",
     "passq.domain.maintenance",
     "passq.domain.sample",
+    "matplotlib",
+    "jinja2",
+    "passq.files.charts",
+    "passq.files.report_page",
 )
 SMALL, LARGE = 100, 10_000
 TODAY = date(2024, 6, 27)
@@ -133,6 +137,17 @@ def test_single_row_commands_import_nothing_slow(databases, args) -> None:
     if args[0] == "collected":
         runner(db, "printed", CLAIMED[1])
     assert deferred_in(imported(db, *args)) == []
+
+
+def test_only_the_report_page_draws(databases, tmp_path: Path) -> None:
+    # matplotlib and jinja2 are report --html's alone: not even the text report loads them.
+    db = databases[SMALL]
+    drawing = {"matplotlib", "jinja2", "passq.files.charts", "passq.files.report_page"}
+    assert drawing & set(deferred_in(imported(db, "report"))) == set()
+    assert drawing & set(deferred_in(imported(db, "report", "--json"))) == set()
+    page = imported(db, "report", "--html", str(tmp_path / "r.html"))
+    assert drawing <= set(deferred_in(page))
+    assert "matplotlib.pyplot" not in page  # the Figure alone, no GUI machinery
 
 
 def test_the_import_check_sees_what_a_command_needs(databases) -> None:

@@ -31,7 +31,8 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Build a realistic sample backlog in a demo database; show its next batch and report."""
+    """Build a realistic sample backlog in a demo database; show its next batch and report,
+    and write the report's page beside it."""
     s = session(ctx)
     root = ctx.find_root()
     named = db or (
@@ -45,6 +46,11 @@ def demo(
     render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
     ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
     ctx.invoke(report, ctx=ctx, day=None, as_json=False)
+    from passq.cli.report_page import write_day_page
+
+    page = target.with_suffix(".html")
+    write_day_page(s, page)
+    render.line(_("The day report's page: {path} (open it in a browser).").format(path=page))
 
 
 calendar_app = typer.Typer(

@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date
 from operator import attrgetter
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,10 +33,27 @@ def report(
         ),
     ] = False,
     as_json: AsJson = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help=_l("Write the report as one printable HTML page."), metavar="FILE"
+        ),
+    ] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help=_l("First day of a period."), metavar="DATE")
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help=_l("Last day of a period."), metavar="DATE")
+    ] = None,
 ) -> None:
     """The day-end report: what was printed, what is waiting, who travels soon (counts only,
     unless --names)."""
     s = session(ctx)
+    if html is not None or first or last:
+        from passq.cli import report_page
+
+        report_page.run(s, day, first, last, html, names, as_json)
+        return
     report_day = parse_date(day, s.today, "--date") if day else s.today
     figures, at_end = supervisor.report_day(s, report_day)
     # Names and phones only when asked for (DESIGN §8: reports show counts, not personal data).
