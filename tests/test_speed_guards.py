@@ -40,6 +40,9 @@ DEFERRED = (
     "sqlite_utils",
     "openpyxl",
     "passq.files.spreadsheets",
+    "passq.files.tables",
+    "passq.files.rows",
+    "passq.files.exports",
     "passq.domain.maintenance",
     "passq.domain.sample",
 )
