@@ -41,6 +41,7 @@ DEFERRED = (
     "openpyxl",
     "passq.files.spreadsheets",
     "passq.files.tables",
+    "passq.files.columns",
     "passq.files.rows",
     "passq.files.exports",
     "passq.domain.maintenance",

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from passq.errors import Invalid
+from passq.files.columns import EXPORT_COLUMNS, REASON_COLUMN, header_key
 from passq.files.rows import Problem
-from passq.files.tables import EXPORT_COLUMNS, REASON_COLUMN, Table, header_key
+from passq.files.tables import Table
 from passq.i18n import _
 
 # --- Writing --------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def check_rows(
         for app_no, rows in duplicates.items():
             message = _(
                 "Application number {app_no} appears more than once, on rows {rows}: keep one row."
-            ).format(app_no=app_no, rows=", ".join(map(str, rows)))
+            ).format(app_no=app_no, rows=", ".join(map(table.row_label, rows)))
             problems.extend(Problem(row, labels["app_no"], app_no, message) for row in rows)
         bad = {row for rows in duplicates.values() for row in rows}
         kept = [(r, n) for r, n in zip(records, record_rows, strict=True) if n not in bad]
@@ -241,7 +241,10 @@ class Merge:
     added: list[dict]
     updates: list[tuple[dict, dict]]  # (the stored record, the fields that change)
     present: int  # already stored and left as they are
-    kept: int  # of those: past pending although the file differs (--update never touches them)
+    # Of those: pending books the file changes, left as they are without `update`.
+    differ: int
+    # And the books past pending although the file changes them (--update never touches them).
+    kept: list[str]
     problems: list[Problem]  # updates that would leave travel before applied
 
     @property
@@ -253,7 +256,8 @@ class Merge:
 def merge(
     table: Table, checked: Checked, existing: Mapping[str, Mapping], update: bool, today: date
 ) -> Merge:
-    """Split the valid records into new books and stored ones; with `update`, the changes.
+    """Split the valid records into new books and stored ones (`existing`: whole records);
+    with `update`, the changes.
 
     A stored book is never added again. With `update`, a pending book takes the values of the
     file's non-empty cells (an empty cell changes nothing: clear a field with 'passq edit');
@@ -263,18 +267,22 @@ def merge(
     added: list[dict] = []
     updates: list[tuple[dict, dict]] = []
     problems: list[Problem] = []
-    present = kept = 0
+    present = differ = 0
+    kept: list[str] = []
     for record, number in zip(checked.records, checked.record_rows, strict=True):
         current = existing.get(record["app_no"])
         if current is None:
             added.append(record)
             continue
-        changes = _changes(table, cells_of[number], record, current) if update else {}
+        changes = _changes(table, cells_of[number], record, current)
         if not changes:
             present += 1
         elif current["status"] != "pending":
             present += 1
-            kept += 1
+            kept.append(record["app_no"])
+        elif not update:
+            present += 1
+            differ += 1
         else:
             try:
                 check_dates({**current, **changes}, today)
@@ -285,7 +293,7 @@ def merge(
                 problems.append(Problem(number, table.header[index].strip(), text, str(error)))
                 continue
             updates.append((dict(current), changes))
-    return Merge(added, updates, present, kept, problems)
+    return Merge(added, updates, present, differ, kept, problems)
 
 
 def _changes(table: Table, cells: list[str], record: Mapping, current: Mapping) -> dict:

@@ -1,6 +1,7 @@
-"""Bulk import and export at file level, in three modules by topic, gathered here:
+"""Bulk import and export at file level, in four modules by topic, gathered here:
 
-- files/tables.py reads CSV/xlsx tables (the header matched to fields);
+- files/columns.py knows which column holds which field (headers, --column, --ignore-column);
+- files/tables.py reads CSV/xlsx tables (the header found and matched to fields);
 - files/rows.py checks their rows as `add` would and merges them with the stored books;
 - files/exports.py writes exports (CSV, JSON, xlsx) and the rejects file.
 
@@ -9,6 +10,18 @@ No SQL (the store lands the records) and no rendering (the CLI prints): plain da
 
 from __future__ import annotations
 
+from passq.files.columns import (
+    EXPORT_COLUMNS,
+    HEADER_ALIASES,
+    IGNORED_HEADERS,
+    IMPORT_COLUMNS,
+    REASON_COLUMN,
+    REQUIRED_COLUMNS,
+    STATE_COLUMNS,
+    Choices,
+    choices,
+    header_key,
+)
 from passq.files.exports import (
     FORMATS,
     export_value,
@@ -33,17 +46,9 @@ from passq.files.rows import (
 )
 from passq.files.tables import (
     DELIMITERS,
-    EXPORT_COLUMNS,
-    HEADER_ALIASES,
-    IGNORED_HEADERS,
-    IMPORT_COLUMNS,
-    REASON_COLUMN,
-    REQUIRED_COLUMNS,
-    STATE_COLUMNS,
     Row,
     Table,
     cell_text,
-    header_key,
     read_table,
 )
 
@@ -61,6 +66,7 @@ __all__ = [
     "STATE_COLUMNS",
     "URGENT_WORDS",
     "Checked",
+    "Choices",
     "Merge",
     "Problem",
     "Row",
@@ -69,6 +75,7 @@ __all__ = [
     "all_problems",
     "cell_text",
     "check_rows",
+    "choices",
     "export_value",
     "header_key",
     "merge",

@@ -95,12 +95,12 @@ def import_table(
         return merged, problems
 
     if dry_run:
-        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        merged, problems = merged_with(s.store.existing(numbers))
         return merged
     # Reading which numbers exist and writing happen under one write lock: a number another
     # desk adds meanwhile is never duplicated, and `undo` finds the import as one command.
     with s.store.command(s.stamp, s.operator) as log:
-        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        merged, problems = merged_with(s.store.existing(numbers))
         s.store.insert_many(log, merged.added, {"import": source})
         for current, changes in merged.updates:
             counter.apply_edit(s, log, current, changes)
