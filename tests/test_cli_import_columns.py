@@ -257,6 +257,10 @@ def test_every_sheet_with_rows_is_read_and_rows_are_named_by_sheet(passq, add_bo
         "2024-08-05",
     )
     assert book(passq, "A2")["phone"] == "+6281234567890"
+    # The rejected row, laid out in the first sheet's columns, in the office's separator.
+    rejects = (tmp_path / "months.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[0] == "app_no,name,travel,HP,reason"
+    assert rejects[1].startswith("A3,Citra,06/08/2024,nomor,")
 
 
 def test_the_same_number_on_two_sheets_names_both(passq, tmp_path):

@@ -364,8 +364,14 @@ def export(
         ),
     ] = "all",
     form: Annotated[
-        str, typer.Option("--format", help=_l("csv, json or xlsx."), metavar="FORMAT")
-    ] = "csv",
+        str | None,
+        typer.Option(
+            "--format",
+            help=_l("csv, json or xlsx [default: from --output's extension, else csv]."),
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option(
@@ -374,8 +380,21 @@ def export(
             metavar="PATH",
         ),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help=_l("CSV separator: ',' or ';' (Indonesian Excel) [default: csv_delimiter]."),
+            metavar="SEP",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=_l("Replace the --output file if it exists."))
+    ] = False,
 ) -> None:
     """Export applications (import's columns, then status and planned day) to CSV, JSON or xlsx."""
+    from passq.domain.settings import check_delimiter
     from passq.files import spreadsheets as importer
 
     if status not in EXPORT_STATUSES:
@@ -384,13 +403,25 @@ def export(
                 status=status, allowed=", ".join(EXPORT_STATUSES)
             )
         )
-    if form not in importer.FORMATS:
-        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
+    form = importer.export_format(form, output)
+    if delimiter is not None:
+        delimiter = check_delimiter(delimiter)
+        if form != "csv":
+            raise Invalid(
+                _("--delimiter is for CSV exports only: leave it out for {form}.").format(form=form)
+            )
     to_stdout = output in (None, "-")
     if form == "xlsx" and to_stdout:
         raise Invalid(_("An xlsx export cannot go to standard output: give a file with --output."))
     s = session(ctx)
     rows = admin.export_rows(s, status)
-    count = importer.write_export(rows, form, output, sys.stdout)
+    count = importer.write_export(
+        rows,
+        form,
+        output,
+        sys.stdout,
+        delimiter=delimiter or s.settings["csv_delimiter"],
+        force=force,
+    )
     if not to_stdout:
         render.line(_("Exported {n} applications to {path}.").format(n=count, path=output))

@@ -6,17 +6,18 @@ No SQL and no rendering: plain data in.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from passq.errors import Invalid
+from passq.errors import Invalid, Refused
 from passq.files.columns import EXPORT_COLUMNS, REASON_COLUMN, header_key
 from passq.files.rows import Problem
-from passq.files.tables import Table
+from passq.files.tables import FORMULA_STARTS, Table
 from passq.i18n import _
 
 # --- Writing --------------------------------------------------------------------------------
@@ -31,6 +32,12 @@ def export_value(value: Any) -> str:
     return str(value)
 
 
+def safe_cell(text: str) -> str:
+    """Text as a CSV cell no spreadsheet runs as a formula: '=…', '+…', '-…', '@…' get a
+    leading apostrophe (Excel's own mark for "text"), which import takes off again."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -39,13 +46,13 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def write_csv(records: Iterable[Mapping], stream: IO[str]) -> int:
-    """Write records as CSV (',' separated, English headers, ISO dates); return the count."""
-    writer = csv.writer(stream, lineterminator="\n")
+def write_csv(records: Iterable[Mapping], stream: IO[str], delimiter: str = ",") -> int:
+    """Write records as CSV (English headers, ISO dates, no cell a formula); return the count."""
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for record in records:
-        writer.writerow([export_value(record.get(column)) for column in EXPORT_COLUMNS])
+        writer.writerow([safe_cell(export_value(record.get(c))) for c in EXPORT_COLUMNS])
         count += 1
     return count
 
@@ -100,12 +107,15 @@ def write_xlsx(records: Iterable[Mapping], target: str | os.PathLike[str] | IO[b
     return count
 
 
-def write_rejects(problems: Iterable[Problem], table: Table, path: str | os.PathLike[str]) -> int:
-    """Write the rows with problems, original columns plus 'reason', as CSV; return the count."""
+def write_rejects(
+    problems: Iterable[Problem], table: Table, path: str | os.PathLike[str], delimiter: str = ","
+) -> int:
+    """Write the rows with problems, original columns plus 'reason', as CSV (the file's own
+    separator, `delimiter` for a workbook); return the count."""
     reasons: dict[int, list[str]] = {}
     for problem in problems:
         reasons.setdefault(problem.row, []).append(problem.message)
-    header = [cell.strip() for cell in table.header]
+    header = [safe_cell(cell.strip()) for cell in table.header]
     width = len(header)
     # A rejects file re-imported and rejected again keeps one reason column.
     keys = [header_key(cell) for cell in header]
@@ -115,7 +125,7 @@ def write_rejects(problems: Iterable[Problem], table: Table, path: str | os.Path
     count = 0
     # BOM so that Excel shows names with accents right; read_table accepts it.
     with _private_open(path, "w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream, delimiter=table.delimiter or ",", lineterminator="\r\n")
+        writer = csv.writer(stream, delimiter=table.delimiter or delimiter, lineterminator="\r\n")
         writer.writerow(header)
         for number, cells in table.rows:
             if number not in reasons:
@@ -130,7 +140,7 @@ def write_rejects(problems: Iterable[Problem], table: Table, path: str | os.Path
             extra = cells[width:]
             while extra and not extra[-1].strip():
                 extra.pop()
-            writer.writerow(row + extra)
+            writer.writerow([safe_cell(cell) for cell in row + extra])
             count += 1
     return count
 
@@ -152,11 +162,32 @@ def rejects_path(source: str | os.PathLike[str]) -> Path:
 FORMATS = ("csv", "json", "xlsx")
 
 
+def export_format(form: str | None, output: str | None) -> str:
+    """The export's format: `form` when given, else from the file's extension, else csv."""
+    if form is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output not in (None, "-") else ""
+        form = suffix if suffix in ("json", "xlsx") else "csv"
+    if form not in FORMATS:
+        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
+    return form
+
+
 def write_export(
-    records: Iterable[Mapping], form: str, output: str | os.PathLike[str] | None, stdout: IO[str]
+    records: Iterable[Mapping],
+    form: str,
+    output: str | os.PathLike[str] | None,
+    stdout: IO[str],
+    *,
+    delimiter: str = ",",
+    force: bool = False,
 ) -> int:
-    """Write an export to `output` (created 0600, whole or not at all) or `stdout` for None/'-'."""
-    writer = {"csv": write_csv, "json": write_json}.get(form)
+    """Write an export to `output` (created 0600, whole or not at all; an existing file only
+    with `force`) or `stdout` for None/'-'."""
+    writers: dict[str, Callable[[Iterable[Mapping], IO[str]], int]] = {
+        "csv": lambda rows, stream: write_csv(rows, stream, delimiter),
+        "json": write_json,
+    }
+    writer = writers.get(form)
     if output is None or os.fspath(output) == "-":
         if writer is None:
             raise Invalid(
@@ -166,6 +197,12 @@ def write_export(
     target = Path(output)
     if target.is_dir():
         raise Invalid(_("{path} is a folder: give a file name with --output.").format(path=target))
+    if target.exists() and not force:
+        raise Refused(
+            _("{path} already exists: give --force to replace it, or another --output.").format(
+                path=target
+            )
+        )
     import tempfile
 
     try:
@@ -189,7 +226,41 @@ def write_export(
             with open(descriptor, "w", encoding=encoding, newline="") as stream:
                 count = writer(records, stream)
         os.replace(temporary, target)  # mkstemp made it 0600; the export keeps that
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise cannot_write(target, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return count
+
+
+def cannot_write(path: Path, error: OSError) -> Refused:
+    """The sentence for a file passq cannot write: on Windows, mostly one open in Excel."""
+    return Refused(
+        _(
+            "Cannot write {path} ({reason}): if it is open in Excel, close it in Excel; then "
+            "try again."
+        ).format(path=path, reason=error.strerror or error)
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Refused, before anything is written, when `path` cannot be written: a folder in the
+    way, a read-only file, a file another program holds (Excel on Windows); Invalid when its
+    folder does not exist."""
+    if not path.parent.is_dir():
+        raise Invalid(
+            _("The folder {folder} does not exist: create it first, or give another path.").format(
+                folder=path.parent
+            )
+        )
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if path.exists():
+            open(path, "r+b").close()  # noqa: SIM115 - opened to learn whether it can be
+        elif not os.access(path.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as error:
+        raise cannot_write(path, error) from None

@@ -33,6 +33,10 @@ ROW_SPAN = 10_000_000  # row keys of the n-th sheet of a workbook start at n × 
 SERIAL_RANGE = (29221, 91310)
 EXCEL_EPOCH = date(1899, 12, 30)
 
+# What a spreadsheet would run as a formula at the start of a cell; exports mark such cells
+# with a leading apostrophe (files/exports.py), which import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _SEP_LINE = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
 _NOTHING = re.compile(r"[\s;,]*")  # what Excel saves for an empty sheet
 # Bytes that never appear in a text file (tab, newline and carriage return excluded).
@@ -164,6 +168,8 @@ def _read_csv(text: str, source: str, choices: Choices) -> Table:
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
+            if any(cell[:1] == "'" for cell in cells):
+                cells = [_unmarked(cell) for cell in cells]
             records.append((number, cells))
     except csv.Error as error:
         if "unexpected end of data" in str(error):
@@ -180,6 +186,11 @@ def _read_csv(text: str, source: str, choices: Choices) -> Table:
             ).format(source=source, row=number + 1, error=error)
         ) from None
     return _table(source, records, delimiter, choices)
+
+
+def _unmarked(cell: str) -> str:
+    """An exported cell marked as text ("'=x") back as it was ("=x")."""
+    return cell[1:] if cell[:1] == "'" and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def _header_score(text: str, delimiter: str, choices: Choices) -> tuple[int, int]:
@@ -218,7 +229,7 @@ def _read_xlsx(data: bytes, source: str, choices: Choices, wanted: str | None) -
                     sheet = workbook[name]
                     sheet.reset_dimensions()  # some writers store wrong dimensions
                     sheets[name] = [
-                        (number, [cell_text(value) for value in values])
+                        (number, [_unmarked(cell_text(value)) for value in values])
                         for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
                     ]
             finally:
