@@ -255,3 +255,45 @@ def test_a_rejects_file_excel_takes_meanwhile_says_what_was_imported(passq, tmp_
     result = passq("import", str(source), "--skip-invalid")
     assert result.stdout.startswith(summary(source, present=1, rejected=1))
     assert rejects.exists()
+
+
+# --- The README's Excel round trip ----------------------------------------------------------------
+
+
+def test_the_excel_round_trip_export_edit_import_update(passq, tmp_path):
+    from openpyxl import load_workbook
+
+    passq.ok("import", str(EXAMPLE))
+    target = tmp_path / "koreksi.xlsx"
+    passq.ok("export", "--status", "pending", "--output", str(target))
+    workbook = load_workbook(target)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    first = sorted(rows)[0]
+    rows[first][header.index("name")].value = "Nama Diperbaiki"
+    workbook.save(target)
+    before = passq.dump()
+    result = passq("import", str(target), "--update", "--dry-run")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        f"Dry run, nothing written: {target} would give 0 added, {EXAMPLE_ROWS - 1} already "
+        "present, 1 updated, 0 rejected.\n",
+        "",
+    )
+    assert passq.dump() == before
+    passq.ok("next-batch", "--size", "1")  # a book taken to print meanwhile is left alone
+    claimed = passq.rows("SELECT app_no FROM applications WHERE status = 'claimed'")[0][0]
+    rows[claimed][header.index("note")].value = "diubah di Excel"
+    workbook.save(target)
+    result = passq("import", str(target))
+    assert result.stdout.endswith(
+        "1 row differs from the book already present: import again with --update to apply it.\n"
+    )
+    result = passq("import", str(target), "--update")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == summary(target, present=EXAMPLE_ROWS - 1, updated=1) + (
+        f"1 book the file changes is past pending and was left as it is: {claimed}.\n"
+    )
+    assert book(passq, first)["name"] == "Nama Diperbaiki"
+    assert book(passq, claimed)["note"] != "diubah di Excel"
