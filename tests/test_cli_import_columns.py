@@ -93,6 +93,20 @@ def test_an_unknown_column_is_judged_by_its_header_or_its_cells(
     assert passq.dump() == before
 
 
+def test_a_column_without_header_that_looks_like_dates_stops_the_import(passq, tmp_path):
+    source = workbook(
+        tmp_path / "in.xlsx",
+        {"Sheet1": [["app_no", "name", None, "note"], ["A1", "Ani", date(2024, 7, 1), "x"]]},
+    )
+    result = passq("import", str(source))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"Column C of {source} has no header but looks like dates or phone numbers: write its "
+        "header (travel, applied or phone) and import again.\n",
+    )
+
+
 def test_postcodes_and_other_numbers_are_not_phones(passq, tmp_path):
     source = write(tmp_path / "in.csv", "app_no,name,Kode Pos,NIK\nA1,Ani,53211,3302011234560001\n")
     result = passq("import", str(source))

@@ -359,13 +359,7 @@ def _table(
                 "and name, or nomor_permohonan and nama."
             ).format(source=source, missing=" or ".join(missing), found=found)
         )
-    suspects = {}
-    for index, cell in enumerate(header):
-        if cell.strip() in unknown:
-            kind = looks_like(cell, (cells[index] for _n, cells in records if index < len(cells)))
-            if kind is not None:
-                suspects[cell.strip()] = kind
-    refuse_suspects(suspects, source)
+    _refuse_suspects(source, header, records, unknown)
     wanted = sorted(columns.values())
     width = len(header)
     rows = [
@@ -375,6 +369,38 @@ def _table(
         or (delimiter is not None and any(cell.strip() for cell in cells[width:]))
     ]
     return Table(source, header, columns, rows, unknown, ignored, delimiter)
+
+
+def _refuse_suspects(
+    source: str, header: list[str], records: list[Row], unknown: list[str]
+) -> None:
+    """Invalid for a column passq would leave out although it looks like dates or phones."""
+    suspects = {}
+    for index, cell in enumerate(header):
+        if cell.strip() and cell.strip() not in unknown:
+            continue
+        kind = looks_like(cell, (cells[index] for _n, cells in records if index < len(cells)))
+        if kind is None:
+            continue
+        if not cell.strip():
+            raise Invalid(
+                _(
+                    "Column {letter} of {source} has no header but looks like dates or phone "
+                    "numbers: write its header (travel, applied or phone) and import again."
+                ).format(letter=column_letter(index), source=source)
+            )
+        suspects[cell.strip()] = kind
+    refuse_suspects(suspects, source)
+
+
+def column_letter(index: int) -> str:
+    """A column as Excel names it: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _match_columns(
