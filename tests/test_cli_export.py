@@ -7,9 +7,12 @@ import csv
 import io
 import json
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from passq.files import exports
 from tests.test_cli_import import EXAMPLE, EXAMPLE_ROWS, book, summary, write
@@ -297,3 +300,91 @@ def test_the_excel_round_trip_export_edit_import_update(passq, tmp_path):
     )
     assert book(passq, first)["name"] == "Nama Diperbaiki"
     assert book(passq, claimed)["note"] != "diubah di Excel"
+
+
+# --- Random text in every option of import and export ----------------------------------------
+
+OPTION_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=16)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    option=st.sampled_from(["--column", "--ignore-column", "--sheet", "--rejects"]),
+    text=OPTION_TEXT,
+    workbook_file=st.booleans(),
+)
+def test_random_text_in_import_options_is_never_a_traceback(
+    passq, tmp_path, option, text, workbook_file
+):
+    source = two_sheets_or_csv(tmp_path, workbook_file)
+    args = ["import", str(source), option, text]
+    if option == "--rejects":
+        args.append("--skip-invalid")
+    result = passq(*args)
+    assert result.exit_code in (0, 1, 2), result.exception
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code:
+        assert result.stderr.count("\n") == 1, result.stderr
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    option=st.sampled_from(["--delimiter", "--format", "--output", "--status"]),
+    text=OPTION_TEXT,
+)
+def test_random_text_in_export_options_is_never_a_traceback(passq, tmp_path, option, text):
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        args = ["export", option, text]
+        if option == "--output" and text and text != "-":
+            args[2] = str(Path(folder) / text)
+        result = passq(*args)
+        assert result.exit_code in (0, 1, 2), result.exception
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+        if result.exit_code:
+            assert result.stderr.count("\n") == 1, result.stderr
+
+
+def two_sheets_or_csv(folder: Path, workbook_file: bool) -> Path:
+    if not workbook_file:
+        return write(folder / "in.csv", "app_no,name,Tgl Brkt\nA1,Ani,01/07/2024\n")
+    target = folder / "in.xlsx"
+    if not target.exists():
+        from openpyxl import Workbook
+
+        made = Workbook()
+        made.active.append(["app_no", "name", "Tgl Brkt"])
+        made.active.append(["A1", "Ani", "01/07/2024"])
+        made.create_sheet("Juli").append(["app_no", "name"])
+        made.save(target)
+    return target
+
+
+def test_typed_text_is_echoed_on_one_line_and_a_nul_name_is_refused(passq, add_books, tmp_path):
+    add_books(("OLD1",))
+    before = passq.dump()
+    result = passq("export", "--delimiter", "a\nb")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Invalid --delimiter 'a\\nb': use ',' (comma) or ';' (semicolon, what Indonesian Excel "
+        "expects).\n",
+    )
+    source = write(tmp_path / "in.csv", "app_no,name\nA1,Ani\nA2,\n")
+    result = passq("import", str(source), "--skip-invalid", "--rejects", "a\x00b")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "--rejects 'a\\x00b' is not a file name passq can write: give another.\n",
+    )
+    result = passq("export", "--output", str(tmp_path / ("x" * 256)))
+    assert result.exit_code == 2
+    assert result.stderr.endswith("is not a file name passq can write: give another.\n")
+    assert passq.dump() == before

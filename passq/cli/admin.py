@@ -186,8 +186,8 @@ SheetOption = Annotated[
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[
-        Path,
+    file_name: Annotated[
+        str,  # not Path: typer would stat it first, a traceback for a name with a NUL
         typer.Argument(
             help=_l("CSV (UTF-8 or Windows ANSI; ',' or ';') or .xlsx file."), metavar="FILE"
         ),
@@ -201,8 +201,8 @@ def import_(
             "--skip-invalid", help=_l("Import the valid rows; write the others to --rejects.")
         ),
     ] = False,
-    rejects: Annotated[
-        Path | None,
+    rejects_name: Annotated[
+        str | None,
         typer.Option(
             "--rejects",
             help=_l("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
@@ -222,10 +222,11 @@ def import_(
     from passq.files import spreadsheets as importer
 
     chosen = importer.choices(column or (), ignore_column or ())
-    if rejects is not None and not skip_invalid:
+    if rejects_name is not None and not skip_invalid:
         raise Invalid(_("--rejects only works with --skip-invalid."))
-    rejects = rejects or importer.rejects_path(file)
-    if skip_invalid and not dry_run and rejects.resolve() == file.resolve():
+    file = Path(file_name)
+    rejects = Path(rejects_name) if rejects_name is not None else importer.rejects_path(file)
+    if skip_invalid and not dry_run and importer.same_file(rejects, file):
         raise Invalid(_("--rejects names the file being imported: give another file."))
     s = session(ctx)
     table = importer.read_table(file, chosen, sheet)
@@ -400,7 +401,7 @@ def export(
     if status not in EXPORT_STATUSES:
         raise Invalid(
             _("Unknown status '{status}': use {allowed}.").format(
-                status=status, allowed=", ".join(EXPORT_STATUSES)
+                status=importer.shown(status), allowed=", ".join(EXPORT_STATUSES)
             )
         )
     form = importer.export_format(form, output)

@@ -95,6 +95,13 @@ def check_delimiter(value: str, option: str = "--delimiter") -> str:
             _(
                 "Invalid {option} '{value}': use ',' (comma) or ';' (semicolon, what "
                 "Indonesian Excel expects)."
-            ).format(option=option, value=value)
+            ).format(option=option, value=_shown(value))
         )
     return found
+
+
+def _shown(text: str) -> str:
+    """Typed text as one printable line (a newline shown as \\n)."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )

@@ -70,6 +70,14 @@ _PHONE_PUNCTUATION = re.compile(r"[\s\-.()]")
 SAMPLE = 50  # cells looked at per unknown column
 
 
+def shown(text: str) -> str:
+    """Text a person typed, as one printable line for a sentence: a newline, a NUL or another
+    control character is shown escaped (\\n, \\x00)."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 def header_key(text: str) -> str:
     """A header cell reduced for matching: lower case; spaces, '_', '-' and '.' alike."""
     return _HEADER_SEPARATORS.sub("_", text.strip().lower().replace(".", " ")).strip("_")
@@ -108,7 +116,7 @@ class Choices:
                     _("There is no column '{column}' in {source} (found {found}).").format(
                         column=label,
                         source=source,
-                        found=", ".join(f"'{cell}'" for cell in dict.fromkeys(found)),
+                        found=", ".join(f"'{shown(cell)}'" for cell in dict.fromkeys(found)),
                     )
                 )
 
@@ -125,16 +133,16 @@ def choices(columns: Iterable[str] = (), ignore: Iterable[str] = ()) -> Choices:
                 _(
                     "Invalid --column '{text}': write the column's header, '=' and the field it "
                     'holds, one of {fields}; for example --column "Tgl Brkt=travel".'
-                ).format(text=text, fields=", ".join(IMPORT_COLUMNS))
+                ).format(text=shown(text), fields=", ".join(IMPORT_COLUMNS))
             )
         mapped[header_key(header)] = name
-        labels[header_key(header)] = header.strip()
+        labels[header_key(header)] = shown(header.strip())
     dropped = set()
     for header in ignore:
         if not header_key(header):
             raise Invalid(_("--ignore-column needs a column's header."))
         dropped.add(header_key(header))
-        labels[header_key(header)] = header.strip()
+        labels[header_key(header)] = shown(header.strip())
     return Choices(mapped, frozenset(dropped), labels)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from passq.errors import Invalid, Refused
-from passq.files.columns import EXPORT_COLUMNS, REASON_COLUMN, header_key
+from passq.files.columns import EXPORT_COLUMNS, REASON_COLUMN, header_key, shown
 from passq.files.rows import Problem
 from passq.files.tables import FORMULA_STARTS, Table
 from passq.i18n import _
@@ -154,7 +154,26 @@ def _private_open(path: str | os.PathLike[str], mode: str, **kwargs: Any) -> IO[
 def rejects_path(source: str | os.PathLike[str]) -> Path:
     """Where rejected rows go by default: backlog.csv -> backlog.rejects.csv, beside it."""
     path = Path(source)
-    return path.with_name(f"{path.stem}.rejects.csv")
+    return path.parent / f"{path.stem or 'import'}.rejects.csv"
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file (False for names no file can have)."""
+    try:
+        return first.resolve() == second.resolve()
+    except (OSError, ValueError):
+        return False
+
+
+def check_file_name(path: Path, option: str) -> None:
+    """Invalid for a name no file can have: a NUL, no name at all, a name over 255 bytes."""
+    text = os.fspath(path)
+    if "\x00" in text or not path.name or len(os.fsencode(path.name)) > 255:
+        raise Invalid(
+            _("{option} '{path}' is not a file name passq can write: give another.").format(
+                option=option, path=shown(text)
+            )
+        )
 
 
 # --- Exporting to a file or standard output --------------------------------------------------
@@ -168,7 +187,7 @@ def export_format(form: str | None, output: str | None) -> str:
         suffix = Path(output).suffix.lower().lstrip(".") if output not in (None, "-") else ""
         form = suffix if suffix in ("json", "xlsx") else "csv"
     if form not in FORMATS:
-        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
+        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=shown(form)))
     return form
 
 
@@ -195,6 +214,7 @@ def write_export(
             )
         return writer(records, stdout)
     target = Path(output)
+    check_file_name(target, "--output")
     if target.is_dir():
         raise Invalid(_("{path} is a folder: give a file name with --output.").format(path=target))
     if target.exists() and not force:
@@ -245,10 +265,11 @@ def cannot_write(path: Path, error: OSError) -> Refused:
     )
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: Path, option: str) -> None:
     """Refused, before anything is written, when `path` cannot be written: a folder in the
     way, a read-only file, a file another program holds (Excel on Windows); Invalid when its
-    folder does not exist."""
+    folder does not exist or it is no file name."""
+    check_file_name(path, option)
     if not path.parent.is_dir():
         raise Invalid(
             _("The folder {folder} does not exist: create it first, or give another path.").format(

@@ -23,6 +23,7 @@ from passq.files.columns import (
     header_key,
     looks_like,
     refuse_suspects,
+    shown,
 )
 from passq.i18n import _
 
@@ -78,13 +79,13 @@ def read_table(
     """Read a CSV (UTF-8 or Windows ANSI; ';' ',' or tab) or .xlsx file (every sheet holding
     rows, or `sheet`) into a Table, its columns matched by their header and `choices`."""
     choices = choices or Choices()
-    source = os.fspath(path)
+    source = shown(os.fspath(path))
     try:
         data = Path(path).read_bytes()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         raise Invalid(
             _("Cannot read {source}: {reason}.").format(
-                source=source, reason=error.strerror or error
+                source=source, reason=getattr(error, "strerror", None) or error
             )
         ) from None
     if data.startswith(b"PK\x03\x04"):
@@ -269,7 +270,9 @@ def _sheet_named(wanted: str, names: list[str], source: str) -> str:
             return name
     raise Invalid(
         _("{source} has no sheet '{sheet}': its sheets are {sheets}.").format(
-            source=source, sheet=wanted, sheets=", ".join(f"'{name}'" for name in names)
+            source=source,
+            sheet=shown(wanted),
+            sheets=", ".join(f"'{shown(name)}'" for name in names),
         )
     )
 

@@ -98,7 +98,7 @@ def import_table(
         merged, problems = merged_with(s.store.existing(numbers))
         return merged
     if skip_invalid:
-        spreadsheets.check_writable(rejects)  # before anything is written, not after
+        spreadsheets.check_writable(rejects, "--rejects")  # before anything is written, not after
     # Reading which numbers exist and writing happen under one write lock: a number another
     # desk adds meanwhile is never duplicated, and `undo` finds the import as one command.
     with s.store.command(s.stamp, s.operator) as log:
