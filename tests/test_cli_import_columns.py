@@ -344,3 +344,10 @@ def test_an_unclosed_quote_names_its_row(passq, add_books, tmp_path):
         "that row and import again.\n",
     )
     assert passq.dump() == before
+
+
+def test_a_stray_quote_inside_a_cell_is_still_read(passq, tmp_path):
+    source = write(tmp_path / "in.csv", 'app_no,name,note\nA1,Ani,"Jl. Mawar" 5\nA2,Budi,\n')
+    result = passq("import", str(source))
+    assert (result.exit_code, result.stdout) == (0, summary(source, added=2))
+    assert book(passq, "A1")["note"] == "Jl. Mawar 5"

@@ -163,8 +163,32 @@ def _read_csv(text: str, source: str, choices: Choices) -> Table:
         delimiter, text = match.group(1), text[match.end() :]
     if delimiter is None:
         delimiter = max(DELIMITERS, key=lambda candidate: _header_score(text, candidate, choices))
-    # strict: a quote opened and never closed is an error, not the rest of the file in one cell.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = _csv_rows(text, delimiter, strict=True)
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            # A quote opened and never closed: the rest of the file would be one cell.
+            raise Invalid(
+                _(
+                    "{source} has a quote opened on row {row} and never closed: close it (or "
+                    "delete it) in that row and import again."
+                ).format(source=source, row=error.args[1])
+            ) from None
+        try:  # a stray quote inside a cell ('"Jl. Mawar" 5'): read as before, leniently
+            records = _csv_rows(text, delimiter, strict=False)
+        except csv.Error as error:
+            raise Invalid(
+                _(
+                    "{source} could not be read as CSV at row {row} ({error}): look for a "
+                    "quote that is opened and never closed."
+                ).format(source=source, row=error.args[1], error=error.args[0])
+            ) from None
+    return _table(source, records, delimiter, choices)
+
+
+def _csv_rows(text: str, delimiter: str, strict: bool) -> list[Row]:
+    """Every row (numbered as a spreadsheet shows it); csv.Error(message, row) when broken."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     records: list[Row] = []
     number = 0
     try:
@@ -173,20 +197,8 @@ def _read_csv(text: str, source: str, choices: Choices) -> Table:
                 cells = [_unmarked(cell) for cell in cells]
             records.append((number, cells))
     except csv.Error as error:
-        if "unexpected end of data" in str(error):
-            raise Invalid(
-                _(
-                    "{source} has a quote opened on row {row} and never closed: close it (or "
-                    "delete it) in that row and import again."
-                ).format(source=source, row=number + 1)
-            ) from None
-        raise Invalid(
-            _(
-                "{source} could not be read as CSV at row {row} ({error}): look for a "
-                "quote that is opened and never closed."
-            ).format(source=source, row=number + 1, error=error)
-        ) from None
-    return _table(source, records, delimiter, choices)
+        raise csv.Error(str(error), number + 1) from None
+    return records
 
 
 def _unmarked(cell: str) -> str:
