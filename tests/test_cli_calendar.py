@@ -77,7 +77,7 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
-            "timezone, stale_hours.",
+            "timezone, stale_hours, csv_delimiter.",
         ),
         (
             ["config", "set", "capacity", "100001"],
@@ -119,6 +119,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "office": "Kantor Imigrasi Cilacap",
         "timezone": "Asia/Jakarta",
         "stale_hours": 8,
+        "csv_delimiter": ",",
     }
     assert passq.rows("SELECT detail FROM events WHERE action = 'config' ORDER BY id") == [
         ('{"office": [null, "Kantor Imigrasi Cilacap"]}',),

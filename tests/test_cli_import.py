@@ -309,7 +309,7 @@ def test_update_changes_pending_books_logs_each_change_and_keeps_printed_ones(pa
     result = passq("import", str(second), "--update")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == summary(second, added=1, present=2, updated=1) + (
-        "1 of the books already present are past pending: they were left as they are.\n"
+        "1 book the file changes is past pending and was left as it is: A1.\n"
     )
     assert book(passq, "A1") == before_printed
     a2 = book(passq, "A2")
@@ -329,13 +329,31 @@ def test_update_changes_pending_books_logs_each_change_and_keeps_printed_ones(pa
     assert "name: Budi → Budi Santoso; travel: 2024-07-02 → 2024-07-03" in shown
 
 
-def test_without_update_changed_rows_are_only_counted_present(passq, tmp_path):
-    passq.ok("import", str(write(tmp_path / "a.csv", "app_no,name\nA1,Ani\n")))
+def test_without_update_changed_rows_are_counted_present_and_said_to_differ(passq, tmp_path):
+    passq.ok("import", str(write(tmp_path / "a.csv", "app_no,name\nA1,Ani\nA2,Budi\nA3,Ci\n")))
     before = passq.dump()
-    source = write(tmp_path / "b.csv", "app_no,name\nA1,Ani Lestari\n")
+    source = write(tmp_path / "b.csv", "app_no,name\nA1,Ani Lestari\nA2,Budi\n")
     result = passq("import", str(source))
-    assert (result.exit_code, result.stdout) == (0, summary(source, present=1))
+    assert (result.exit_code, result.stdout) == (
+        0,
+        summary(source, present=2)
+        + "1 row differs from the book already present: import again with --update to apply "
+        "it.\n",
+    )
     assert passq.dump() == before
+    source = write(tmp_path / "c.csv", "app_no,name\nA1,Ani Lestari\nA2,Budi S\nA3,Ci\n")
+    result = passq("import", str(source), "--dry-run")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"Dry run, nothing written: {source} would give 0 added, 3 already present, 0 updated, "
+        "0 rejected.\n"
+        "2 rows differ from the books already present: import again with --update to apply "
+        "them.\n",
+    )
+    assert passq.dump() == before
+    result = passq("import", str(source), "--update")
+    assert result.stdout == summary(source, present=1, updated=2)
+    assert book(passq, "A2")["name"] == "Budi S"
 
 
 def test_an_update_that_puts_travel_before_applied_stops_the_import(passq, tmp_path):

@@ -192,8 +192,9 @@ def test_a_binary_file_is_one_sentence(tmp_path, content):
     )
 
 
-def test_latin1_text_is_refused_naming_the_byte_and_line(tmp_path):
-    content = "app_no;name\nA1;Ani\nA2;José Ramos\n".encode("latin-1")
+def test_text_neither_utf8_nor_windows_ansi_is_refused_naming_the_byte_and_line(tmp_path):
+    # 0x81 is no character in cp1252 (Windows ANSI), and not UTF-8 after 'A' either.
+    content = "app_no;name\nA1;Ani\nA2;José Ramos\n".encode("latin-1") + b"A3;X\x81\n"
     with pytest.raises(Invalid) as error:
         load(tmp_path, content, "win.csv")
     assert str(error.value) == (
@@ -487,6 +488,7 @@ def test_xlsx_first_sheet_with_typed_cells(tmp_path):
 
     table = read_table(path)
     assert table.delimiter is None
+    assert table.left_out == ("Lain",)  # no header passq knows: named, not read
     assert [number for number, _cells in table.rows] == [2, 4]
     checked = check_rows(table, TODAY)
     assert checked.problems == []

@@ -10,7 +10,7 @@ from passq.cli import app, render, session
 from passq.cli.counter import LIST_STATUSES
 from passq.cli.options import AsJson
 from passq.errors import Invalid, Refused
-from passq.i18n import _, _l
+from passq.i18n import _, _l, ngettext
 from passq.services import admin
 
 
@@ -151,13 +151,46 @@ PROGRESS_ROWS = 5000  # files this long show a progress bar (on a terminal)
 
 
 SHOWN_PROBLEMS = 20
+SHOWN_BOOKS = 20  # numbers named in one sentence
+
+
+ColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--column",
+        help=_l('Read a column as a field: "Tgl Brkt=travel" (repeatable).'),
+        metavar="HEADER=FIELD",
+        show_default=False,
+    ),
+]
+IgnoreColumnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore-column",
+        help=_l("Leave a column out of the import (repeatable)."),
+        metavar="HEADER",
+        show_default=False,
+    ),
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help=_l("Read this sheet of a workbook only [default: every sheet with rows]."),
+        metavar="NAME",
+        show_default=False,
+    ),
+]
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help=_l("CSV (UTF-8, ',' or ';') or .xlsx file."), metavar="FILE")
+    file_name: Annotated[
+        str,  # not Path: typer would stat it first, a traceback for a name with a NUL
+        typer.Argument(
+            help=_l("CSV (UTF-8 or Windows ANSI; ',' or ';') or .xlsx file."), metavar="FILE"
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_l("Check the file and count; write nothing."))
@@ -168,8 +201,8 @@ def import_(
             "--skip-invalid", help=_l("Import the valid rows; write the others to --rejects.")
         ),
     ] = False,
-    rejects: Annotated[
-        Path | None,
+    rejects_name: Annotated[
+        str | None,
         typer.Option(
             "--rejects",
             help=_l("Where --skip-invalid writes rejected rows [default: FILE.rejects.csv]."),
@@ -181,21 +214,32 @@ def import_(
         bool,
         typer.Option("--update", help=_l("Update changed fields of books already pending.")),
     ] = False,
+    column: ColumnOption = None,
+    ignore_column: IgnoreColumnOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Import pending books from a spreadsheet: every row or none (see --skip-invalid)."""
     from passq.files import spreadsheets as importer
 
-    if rejects is not None and not skip_invalid:
+    chosen = importer.choices(column or (), ignore_column or ())
+    if rejects_name is not None and not skip_invalid:
         raise Invalid(_("--rejects only works with --skip-invalid."))
-    rejects = rejects or importer.rejects_path(file)
-    if skip_invalid and not dry_run and rejects.resolve() == file.resolve():
+    file = Path(file_name)
+    rejects = Path(rejects_name) if rejects_name is not None else importer.rejects_path(file)
+    if skip_invalid and not dry_run and importer.same_file(rejects, file):
         raise Invalid(_("--rejects names the file being imported: give another file."))
     s = session(ctx)
-    table = importer.read_table(file)
+    table = importer.read_table(file, chosen, sheet)
     if table.unknown:
         render.warn(
             _("Ignored columns passq does not know in {source}: {columns}.").format(
                 source=file, columns=", ".join(f"'{c}'" for c in table.unknown)
+            )
+        )
+    if table.left_out:
+        render.warn(
+            _("Sheets of {source} left out, no column passq knows in them: {sheets}.").format(
+                source=file, sheets=", ".join(f"'{name}'" for name in table.left_out)
             )
         )
     if not table.rows:
@@ -216,18 +260,18 @@ def import_(
             source=file.name,
         )
     except admin.ImportProblems as stopped:
-        _refuse_import(file, checked, stopped.problems, rejects)
-    _import_summary(file, checked, merged, dry_run, rejects)
+        _refuse_import(file, table, checked, stopped.problems, rejects)
+    _import_summary(file, checked, merged, update, dry_run, rejects)
 
 
-def _refuse_import(file: Path, checked, problems: list, rejects: Path) -> None:
+def _refuse_import(file: Path, table, checked, problems: list, rejects: Path) -> None:
     """Show the first problems, then raise the closing sentence (nothing is written)."""
     bad = len({problem.row for problem in problems})
     render.table(
         (_("Row"), _("Column"), _("Value"), _("Problem")),
         (
             (
-                p.row,
+                table.row_label(p.row),
                 p.column or _("(beyond the header)"),
                 p.value if len(p.value) <= 40 else p.value[:39] + "…",
                 p.message,
@@ -254,7 +298,9 @@ def _refuse_import(file: Path, checked, problems: list, rejects: Path) -> None:
     )
 
 
-def _import_summary(file: Path, checked, merged, dry_run: bool, rejects: Path) -> None:
+def _import_summary(
+    file: Path, checked, merged, update: bool, dry_run: bool, rejects: Path
+) -> None:
     rejected = len({p.row for p in checked.problems} | {p.row for p in merged.problems})
     figures = {
         "source": file,
@@ -277,11 +323,26 @@ def _import_summary(file: Path, checked, merged, dry_run: bool, rejects: Path) -
                 "{rejected} rejected."
             ).format(**figures)
         )
-    if merged.kept:
+    if merged.differ:
         render.line(
-            _(
-                "{n} of the books already present are past pending: they were left as they are."
-            ).format(n=merged.kept)
+            ngettext(
+                "{n} row differs from the book already present: import again with --update to "
+                "apply it.",
+                "{n} rows differ from the books already present: import again with --update to "
+                "apply them.",
+                merged.differ,
+            ).format(n=merged.differ)
+        )
+    if merged.kept and update:
+        shown = ", ".join(merged.kept[:SHOWN_BOOKS]) + (
+            ", …" if len(merged.kept) > SHOWN_BOOKS else ""
+        )
+        render.line(
+            ngettext(
+                "{n} book the file changes is past pending and was left as it is: {books}.",
+                "{n} books the file changes are past pending and were left as they are: {books}.",
+                len(merged.kept),
+            ).format(n=len(merged.kept), books=shown)
         )
     if rejected and not dry_run:
         render.line(
@@ -304,8 +365,14 @@ def export(
         ),
     ] = "all",
     form: Annotated[
-        str, typer.Option("--format", help=_l("csv, json or xlsx."), metavar="FORMAT")
-    ] = "csv",
+        str | None,
+        typer.Option(
+            "--format",
+            help=_l("csv, json or xlsx [default: from --output's extension, else csv]."),
+            metavar="FORMAT",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option(
@@ -314,23 +381,48 @@ def export(
             metavar="PATH",
         ),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help=_l("CSV separator: ',' or ';' (Indonesian Excel) [default: csv_delimiter]."),
+            metavar="SEP",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=_l("Replace the --output file if it exists."))
+    ] = False,
 ) -> None:
     """Export applications (import's columns, then status and planned day) to CSV, JSON or xlsx."""
+    from passq.domain.settings import check_delimiter
     from passq.files import spreadsheets as importer
 
     if status not in EXPORT_STATUSES:
         raise Invalid(
             _("Unknown status '{status}': use {allowed}.").format(
-                status=status, allowed=", ".join(EXPORT_STATUSES)
+                status=importer.shown(status), allowed=", ".join(EXPORT_STATUSES)
             )
         )
-    if form not in importer.FORMATS:
-        raise Invalid(_("Unknown format '{form}': use csv, json or xlsx.").format(form=form))
+    form = importer.export_format(form, output)
+    if delimiter is not None:
+        delimiter = check_delimiter(delimiter)
+        if form != "csv":
+            raise Invalid(
+                _("--delimiter is for CSV exports only: leave it out for {form}.").format(form=form)
+            )
     to_stdout = output in (None, "-")
     if form == "xlsx" and to_stdout:
         raise Invalid(_("An xlsx export cannot go to standard output: give a file with --output."))
     s = session(ctx)
     rows = admin.export_rows(s, status)
-    count = importer.write_export(rows, form, output, sys.stdout)
+    count = importer.write_export(
+        rows,
+        form,
+        output,
+        sys.stdout,
+        delimiter=delimiter or s.settings["csv_delimiter"],
+        force=force,
+    )
     if not to_stdout:
         render.line(_("Exported {n} applications to {path}.").format(n=count, path=output))

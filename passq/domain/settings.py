@@ -17,6 +17,8 @@ DEFAULT_SETTINGS = {
     "office": "",
     "timezone": "Asia/Jakarta",
     "stale_hours": 8,
+    # The CSV export's separator: ';' is what Indonesian Excel expects (its list separator).
+    "csv_delimiter": ",",
 }
 
 
@@ -68,4 +70,38 @@ def check_setting(key: str, value: str) -> str:
                 ).format(value=value)
             ) from None
         return value
+    if key == "csv_delimiter":
+        return check_delimiter(value, key)
     return check_text(value, key, MAX_NAME)
+
+
+DELIMITER_WORDS = {
+    ",": ",",
+    "comma": ",",
+    "koma": ",",
+    ";": ";",
+    "semicolon": ";",
+    "titik koma": ";",
+    "titik-koma": ";",
+    "titikkoma": ";",
+}
+
+
+def check_delimiter(value: str, option: str = "--delimiter") -> str:
+    """A CSV separator as typed (',' ';' or its name) -> ',' or ';'."""
+    found = DELIMITER_WORDS.get(value.strip().lower())
+    if found is None:
+        raise Invalid(
+            _(
+                "Invalid {option} '{value}': use ',' (comma) or ';' (semicolon, what "
+                "Indonesian Excel expects)."
+            ).format(option=option, value=_shown(value))
+        )
+    return found
+
+
+def _shown(text: str) -> str:
+    """Typed text as one printable line (a newline shown as \\n)."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )

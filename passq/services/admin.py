@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from passq.errors import Invalid
+from passq.errors import Invalid, Refused
 from passq.files.private import create_private, require_database
 from passq.i18n import _
 from passq.services import counter
@@ -95,17 +95,28 @@ def import_table(
         return merged, problems
 
     if dry_run:
-        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        merged, problems = merged_with(s.store.existing(numbers))
         return merged
+    if skip_invalid:
+        spreadsheets.check_writable(rejects, "--rejects")  # before anything is written, not after
     # Reading which numbers exist and writing happen under one write lock: a number another
     # desk adds meanwhile is never duplicated, and `undo` finds the import as one command.
     with s.store.command(s.stamp, s.operator) as log:
-        merged, problems = merged_with(s.store.existing(numbers, whole=update))
+        merged, problems = merged_with(s.store.existing(numbers))
         s.store.insert_many(log, merged.added, {"import": source})
         for current, changes in merged.updates:
             counter.apply_edit(s, log, current, changes)
     if problems:
-        spreadsheets.write_rejects(problems, table, rejects)
+        try:
+            spreadsheets.write_rejects(problems, table, rejects, s.settings["csv_delimiter"])
+        except OSError as error:
+            raise Refused(
+                _(
+                    "{source} was imported, but its rejected rows could not be written to "
+                    "{rejects} ({reason}): close it in Excel if it is open there, then import "
+                    "{source} again with --skip-invalid to write them (nothing is added twice)."
+                ).format(source=source, rejects=rejects, reason=error.strerror or error)
+            ) from None
     return merged
 
 
