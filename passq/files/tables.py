@@ -367,7 +367,7 @@ def _table(
     columns, unknown, ignored = _match_columns(source, header, choices)
     missing = [field for field in REQUIRED_COLUMNS if field not in columns]
     if missing:
-        found = ", ".join(f"'{cell.strip()}'" for cell in header if cell.strip())
+        found = ", ".join(f"'{shown(cell.strip())}'" for cell in header if cell.strip())
         raise Invalid(
             _(
                 "{source} has no {missing} column (found {found}): name the columns app_no "
