@@ -439,7 +439,7 @@ def test_explain_sentences():
     protect = queue.Placement(
         3, "A1", today, "protect", date(2024, 6, 28), date(2024, 6, 26), False, True
     )
-    assert "(step: protect): its flight deadline is within 14 days" in explain(
+    assert "(step: protect): its flight deadline is within 10 days" in explain(
         protect, record, 2, today=today, capacity=capacity
     )
     express = book("E1", service="express", applied=date(2024, 6, 24))

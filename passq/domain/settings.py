@@ -13,7 +13,7 @@ from passq.i18n import _
 DEFAULT_SETTINGS = {
     "capacity": 250,
     "pickup_days": 1,
-    "horizon_days": 14,  # chosen with bench/simulate.py: see the README
+    "horizon_days": 10,  # chosen with bench/simulate.py: see the README
     "office": "",
     "timezone": "Asia/Jakarta",
     "stale_hours": 8,
