@@ -35,7 +35,7 @@ def restore(s: Session, source: Path) -> tuple[int, int, Path]:
     """Replace the database by the backup `source`, keeping the replaced one aside; returns
     the backup's schema version, its number of applications and where the old one is kept."""
     from passq.domain import maintenance
-    from passq.store.sqlite import check_backup_file
+    from passq.store.sqlite_files import check_backup_file
 
     if source.resolve() == Path(s.db_path).resolve():
         raise Invalid(

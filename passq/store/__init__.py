@@ -28,7 +28,7 @@ def neutral_error(error: BaseException, where: str | None) -> PassqError | None:
     `error` is not a database error."""
     sqlite3 = sys.modules.get("sqlite3")
     if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
-        from passq.store.sqlite import database_error
+        from passq.store.sqlite_files import database_error
 
         return database_error(error, where)
     return None
