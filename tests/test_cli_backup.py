@@ -15,6 +15,9 @@ from passq.store import sqlite as store
 from passq.store import sqlite_files
 from passq.store.sqlite import SqliteStore
 
+# SQLite's own files (modes, WAL, the backup API, schema 1 files); PostgreSQL: test_postgres.py
+pytestmark = pytest.mark.sqlite_only
+
 BACKUP_NAME = "passq-20240627-0800.db"  # the conftest's --now, 2024-06-27T08:00
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
 
