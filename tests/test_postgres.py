@@ -259,3 +259,29 @@ def test_db_copy_refuses_the_same_database_and_a_missing_file(tmp_path) -> None:
         f"There is no database at {tmp_path / 'none.db'}: give the right file with --db.\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_connection_killed_in_the_middle_of_an_import_lands_nothing(
+    passq, tmp_path, monkeypatch
+) -> None:
+    passq.ok("add", "OLD1", "--name", "Pemohon Lama")
+    before = passq.dump()
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "app_no,name\n" + "".join(f"A{n:03d},Pemohon {n}\n" for n in range(30)), encoding="utf-8"
+    )
+    real = PostgresStore.insert_many
+
+    def killed(self, log, records, detail=None):
+        count = real(self, log, records, detail)
+        query(passq.db, "SELECT pg_terminate_backend(?)", (self.conn.get_backend_pid(),))
+        return count
+
+    monkeypatch.setattr(PostgresStore, "insert_many", killed)
+    result = passq("import", str(source))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Cannot reach the database ")
+    assert passq.dump() == before
+    monkeypatch.undo()
+    assert passq.ok("import", str(source)).exit_code == 0
+    assert passq.rows("SELECT count(*) FROM applications") == [(31,)]
