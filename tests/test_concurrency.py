@@ -135,13 +135,14 @@ def another_desk_writing(db: Path | str) -> Iterator[None]:
         blocker.close()
 
 
-def test_a_writer_waits_then_says_the_database_is_busy(database) -> None:
+@pytest.mark.parametrize("timeout", ["0.2", "0"])
+def test_a_writer_waits_then_says_the_database_is_busy(database, timeout: str) -> None:
     db = database
     open_store(db, 10_000).close()
     with another_desk_writing(db):
         result = CliRunner().invoke(
             app,
-            ["--db", str(db), "--busy-timeout", "0.2", "--now", NOW, "add", "A1", "--name", "X"],
+            ["--db", str(db), "--busy-timeout", timeout, "--now", NOW, "add", "A1", "--name", "X"],
         )
     assert (result.exit_code, result.stderr) == (1, BUSY)
     assert query(db, "SELECT count(*) FROM applications") == [(0,)]

@@ -56,7 +56,8 @@ def connect(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Any:
         raise Unreachable(display_name(url)) from None
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("SET lock_timeout = %s", (f"{int(busy_timeout_ms)}ms",))
+        # 0 would mean "wait for ever" to PostgreSQL; --busy-timeout 0 means "do not wait".
+        cursor.execute("SET lock_timeout = %s", (f"{max(1, int(busy_timeout_ms))}ms",))
     return conn
 
 
