@@ -285,3 +285,18 @@ def test_a_connection_killed_in_the_middle_of_an_import_lands_nothing(
     monkeypatch.undo()
     assert passq.ok("import", str(source)).exit_code == 0
     assert passq.rows("SELECT count(*) FROM applications") == [(31,)]
+
+
+def test_doctor_on_postgresql_checks_what_it_can(passq) -> None:
+    passq.ok("add", "A1", "--name", "Pemohon A1")
+    assert passq.ok("doctor").stdout == (
+        f"Database: {display_name(passq.db)}\n"
+        f"Schema version: {SCHEMA_VERSION} (this passq: {SCHEMA_VERSION})\n"
+        "Integrity check: ok\n"
+        "Applications: pending 1, claimed 0, printed 0, collected 0, cancelled 0\n"
+        "Open batches: none\n"
+        "No problem found.\n"
+    )
+    passq.rows("UPDATE applications SET status = 'printed' WHERE app_no = 'A1'")
+    result = passq("doctor")
+    assert result.exit_code == 1

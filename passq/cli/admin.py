@@ -95,11 +95,12 @@ def _render_doctor(facts: dict, found, stale_hours: float) -> None:
         )
     )
     render.line(_("Integrity check: {result}").format(result="; ".join(facts["integrity"][:5])))
-    render.line(
-        _("Journal mode: {mode}, WAL file {size} bytes").format(
-            mode=facts["journal_mode"], size=facts["wal_bytes"]
+    if facts["journal_mode"] is not None:  # None: a server's own journal (PostgreSQL)
+        render.line(
+            _("Journal mode: {mode}, WAL file {size} bytes").format(
+                mode=facts["journal_mode"], size=facts["wal_bytes"]
+            )
         )
-    )
     render.line(
         _("Applications: {counts}").format(
             counts=", ".join(f"{status} {n}" for status, n in facts["counts"].items())
