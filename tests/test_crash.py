@@ -46,9 +46,9 @@ def check_consistent(db: Path | str) -> dict:
     # Every book's status is the one its last status event left it in.
     disagreeing = query(
         db,
-        "SELECT count(*) FROM applications a WHERE a.status IS DISTINCT FROM (SELECT e.status "
-        "FROM events e WHERE e.app_no = a.app_no AND e.status IS NOT NULL ORDER BY e.id DESC "
-        "LIMIT 1)",
+        "SELECT count(*) FROM applications a LEFT JOIN (SELECT app_no, max(id) AS id FROM events "
+        "WHERE status IS NOT NULL GROUP BY app_no) last ON last.app_no = a.app_no "
+        "LEFT JOIN events e ON e.id = last.id WHERE e.status IS DISTINCT FROM a.status",
     )[0][0]
     assert disagreeing == 0
     assert query(
