@@ -14,7 +14,7 @@ from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
 from passq.i18n import _, _l
 from passq.services import office
-from passq.store import display_name
+from passq.store import display_name, local_name
 
 
 @app.command()
@@ -50,7 +50,7 @@ def demo(
     ctx.invoke(report, ctx=ctx, day=None, as_json=False)
     from passq.cli.report_page import write_day_page
 
-    page = target.with_suffix(".html")
+    page = local_name(target).with_suffix(".html")  # beside the file, or here for a server
     write_day_page(s, page)
     render.line(_("The day report's page: {path} (open it in a browser).").format(path=page))
 

@@ -298,12 +298,18 @@ class PostgresStore:
         return found[0]
 
     def used_today(self, today: date) -> int:
-        """Today's capacity already taken: books claimed (not yet printed) or printed today."""
+        """Today's capacity already taken: books claimed (not yet printed) or printed today, and
+        today's misprints (a misprint used its printer slot, DESIGN §4)."""
+        bounds = _day_bounds(today)
         return self._value(
             "SELECT (SELECT count(*) FROM applications WHERE office = %s AND status = 'claimed')"
             " + (SELECT count(*) FROM applications WHERE office = %s AND printed_at >= %s "
-            "    AND printed_at < %s AND status IN ('printed', 'collected'))",
-            (self.office, self.office, *_day_bounds(today)),
+            "    AND printed_at < %s AND status IN ('printed', 'collected'))"
+            " + (SELECT count(*) FROM events e WHERE e.office = %s AND e.at >= %s AND e.at < %s"
+            "    AND e.action = 'failed' AND NOT EXISTS (SELECT 1 FROM events u"
+            "    WHERE u.office = e.office AND u.action = 'undo' AND u.at >= %s AND u.at < %s"
+            "    AND (u.detail::jsonb ->> 'undid')::bigint = e.command_id))",
+            (self.office, self.office, *bounds, self.office, *bounds, *bounds),
         )
 
     def settings(self) -> dict[str, str]:
@@ -482,26 +488,39 @@ class PostgresStore:
             "SELECT e.action, e.operator, CASE WHEN e.action = 'printed' THEN "
             "(SELECT a.service FROM applications a WHERE a.office = e.office "
             "AND a.app_no = e.app_no) END AS service, count(*) AS count FROM events e "
-            "WHERE e.office = %s AND e.at >= %s AND e.at < %s GROUP BY 1, 2, 3",
-            (self.office, *_day_bounds(day)),
+            "WHERE e.office = %s AND e.at >= %s AND e.at < %s AND e.action != 'undo' "
+            # Net of undo: a command taken back by the day's end counts nowhere. One taken back
+            # on a later day stays in this day's figures (a past report never changes).
+            "AND NOT EXISTS (SELECT 1 FROM events u WHERE u.office = e.office "
+            "AND u.action = 'undo' AND u.at >= %s AND u.at < %s "
+            "AND (u.detail::jsonb ->> 'undid')::bigint = e.command_id) GROUP BY 1, 2, 3",
+            (self.office, *_day_bounds(day), day.isoformat(), _day_bounds(day)[1]),
         )
 
-    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, list[dict]]:
-        """(pending books, open batches) as they stood at the end of `day`, replayed from
-        events; the books with the fields of `queue` only."""
+    def state_at_end_of(self, day: date, today: date) -> tuple[Columns, Columns, list[dict]]:
+        """(pending books, claimed books, open batches) as they stood at the end of `day`,
+        replayed from events; the books with the fields of `queue` only."""
         if day >= today:
-            return self.queue(), self.open_batches()
+            claimed = self._queue_columns(
+                "SELECT app_no, service, urgent, applied, travel FROM applications "
+                "WHERE office = %s AND status = 'claimed'",
+                (self.office,),
+            )
+            return self.queue(), claimed, self.open_batches()
         day_end = (
             "WITH day_end AS (SELECT e.app_no, e.batch_id, e.status FROM events e JOIN "
             "(SELECT max(id) AS id FROM events WHERE office = %s AND at < %s "
             "AND status IS NOT NULL GROUP BY app_no) last ON last.id = e.id) "
         )
         params = (self.office, _day_bounds(day)[1], self.office)
-        books = self._queue_columns(
-            day_end + "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM "
-            "applications a JOIN day_end d ON d.app_no = a.app_no "
-            "WHERE a.office = %s AND d.status = 'pending'",
-            params,
+        books, claimed = (
+            self._queue_columns(
+                day_end + "SELECT a.app_no, a.service, a.urgent, a.applied, a.travel FROM "
+                "applications a JOIN day_end d ON d.app_no = a.app_no "
+                "WHERE a.office = %s AND d.status = %s",
+                (*params, status),
+            )
+            for status in ("pending", "claimed")
         )
         batches = self._open_batches(
             day_end + "SELECT b.id, b.operator, b.claimed_at, count(*) FROM day_end d "
@@ -509,7 +528,17 @@ class PostgresStore:
             "GROUP BY b.id ORDER BY b.id",
             params,
         )
-        return books, batches
+        return books, claimed, batches
+
+    def office_events_before(self, day: date) -> list[dict]:
+        """The settings and calendar changes (and undos) logged before `day` ended, oldest first,
+        with the events of the commands those undos took back."""
+        return self._events(
+            "SELECT id, at, operator, action, app_no, batch_id, detail, command_id FROM events "
+            "WHERE office = %s AND at < %s AND app_no IS NULL "
+            "AND action IN ('config', 'calendar', 'undo') ORDER BY id",
+            (self.office, _day_bounds(day)[1]),
+        )
 
     def open_batches(self) -> list[dict]:
         """Batches with books still claimed: id, operator, claimed_at, still_claimed."""
