@@ -12,7 +12,7 @@ from passq.store.sqlite import SqliteStore
 
 def session(store: SqliteStore, at: str, operator: str) -> Session:
     """A Session on an open store at the moment `at` (ISO 8601)."""
-    s = Session(Path(store.path), at, operator)
+    s = Session(getattr(store, "url", None) or Path(store.path), at, operator)
     s._store = store
     return s
 

@@ -381,7 +381,7 @@ def test_demo_fills_its_own_database_only(passq, tmp_path) -> None:
     result = passq.ok("demo", "--size", "60", "--db", str(demo_db))
     assert f"Demo database {demo_db}: 60 pending books." in result.stdout
     assert "Day-end report for 27/06/2024" in result.stdout
-    assert not passq.db.exists()
+    assert not passq.created()
     again = passq("demo", "--db", str(demo_db))
     assert (again.exit_code, again.stderr) == (
         1,

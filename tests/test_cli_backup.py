@@ -12,7 +12,11 @@ import pytest
 
 from passq.services.session import Session
 from passq.store import sqlite as store
+from passq.store import sqlite_files
 from passq.store.sqlite import SqliteStore
+
+# SQLite's own files (modes, WAL, the backup API, schema 1 files); PostgreSQL: test_postgres.py
+pytestmark = pytest.mark.sqlite_only
 
 BACKUP_NAME = "passq-20240627-0800.db"  # the conftest's --now, 2024-06-27T08:00
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
@@ -159,7 +163,7 @@ def test_a_failed_backup_leaves_no_file(books, monkeypatch) -> None:
         Path(target).write_bytes(b"partial")
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(store, "_copy_into", full)
+    monkeypatch.setattr(sqlite_files, "_copy_into", full)
     result = books("backup")
     assert result.exit_code == 1
     assert (
@@ -578,7 +582,7 @@ def test_a_really_full_database_rolls_back_with_the_full_disk_error(tmp_path: Pa
         for i in range(50):
             with opened.command("2024-06-27T08:00:00+07:00", "ani"):
                 opened.put_setting(f"k{i}", "x" * 900)
-    assert str(store.database_error(caught.value, None)) == (
+    assert str(sqlite_files.database_error(caught.value, None)) == (
         "The disk is full: free some space and try again (nothing was written)."
     )
     assert not conn.in_transaction

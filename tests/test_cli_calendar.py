@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from passq.store.sqlite import SqliteStore
+from passq.store import open_store
+from tests.conftest import query
 
 
 def test_calendar_show_knows_the_june_2024_holidays(passq) -> None:
@@ -135,11 +136,11 @@ def test_the_office_time_zone_sets_today(passq, add_books) -> None:
     ]
 
 
-def test_holiday_loader_joins_an_open_transaction(tmp_path) -> None:
-    opened = SqliteStore(tmp_path / "p.db")
-    conn = opened.conn
+def test_holiday_loader_joins_an_open_transaction(database) -> None:
+    opened = open_store(database, 10_000)
     load = opened.holiday_loader(lambda year: {date(year, 1, 1): "Tahun Baru"}, "x")
     with opened.transaction():
         assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
-    assert conn.execute("SELECT count(*) FROM holidays").fetchone()[0] == 1
+    opened.close()
+    assert query(database, "SELECT count(*) FROM holidays") == [(1,)]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from passq.cli import render
 from passq.files import spreadsheets as importer
-from passq.store import sqlite as store
+from passq.store import sqlite_bulk
 
 TODAY = date(2024, 6, 27)  # the conftest's --now
 
@@ -180,7 +180,7 @@ def test_a_failure_halfway_through_the_insert_leaves_nothing(
     before = passq.dump()
     rows = "".join(f"A{i:03d},Pemohon {i}\n" for i in range(40))
     source = write(tmp_path / "in.csv", "app_no,name\n" + rows)
-    real = store._application_row
+    real = sqlite_bulk._application_row
     seen = []
 
     def failing(record):
@@ -189,8 +189,8 @@ def test_a_failure_halfway_through_the_insert_leaves_nothing(
             raise failure("the power went out")
         return real(record)
 
-    monkeypatch.setattr(store, "BULK_CHUNK", 10)
-    monkeypatch.setattr(store, "_application_row", failing)
+    monkeypatch.setattr(sqlite_bulk, "BULK_CHUNK", 10)
+    monkeypatch.setattr(sqlite_bulk, "_application_row", failing)
     result = passq("import", str(source))
     assert len(seen) == 23
     if failure is KeyboardInterrupt:

@@ -286,7 +286,7 @@ def test_the_same_number_on_two_sheets_names_both(passq, tmp_path):
     assert result.exit_code == 2
     shown = "".join(result.stdout.replace("│", "").split())
     assert "ApplicationnumberA1appearsmorethanonce,onrowsJuli!2,Agustus!2:keeponerow." in shown
-    assert not passq.db.exists() or count(passq) == 0
+    assert not passq.created() or count(passq) == 0
 
 
 def test_sheet_reads_one_sheet_only(passq, tmp_path):

@@ -87,7 +87,7 @@ def test_unknown_lang_is_a_usage_error(passq):
         "Kesalahan: Nilai tidak sah untuk '--lang': 'xx' bukan bahasa yang dikenal passq: "
         "gunakan id (Bahasa Indonesia) atau en (English)." in result.output
     )
-    assert not passq.db.exists()  # refused before anything opened the database
+    assert not passq.created()  # refused before anything opened the database
 
 
 def test_lang_en_overrides_passq_lang_id(passq):

@@ -20,7 +20,7 @@ def test_undo_walks_back_printed_then_claim_then_add(passq, add_books) -> None:
     assert passq.ok("undo").stdout == "Undid your last action (added) on 1 book(s): A2.\n"
     assert statuses(passq) == [("A1", "pending", None, None, 0)]
     undo_rows = passq.rows(
-        "SELECT action, app_no, status, detail FROM events WHERE action = 'undo'"
+        "SELECT action, app_no, status, detail FROM events WHERE action = 'undo' ORDER BY id"
     )
     assert undo_rows[-1] == ("undo", "A2", None, '{"undid": 2, "action": "added", "deleted": true}')
     assert len(undo_rows) == 5
@@ -94,7 +94,9 @@ def test_stale_batches_are_shown_warned_and_released(passq, add_books) -> None:
     assert none.stdout == "No batch has been claimed for 10.0 hours or more.\n"
     released = passq.ok("release", "--stale", "8", now="2024-06-27T17:30", operator="sari")
     assert released.stdout == "Released 2 book(s): A0, A1.\n"
-    assert passq.rows("SELECT app_no, status FROM applications WHERE status = 'pending'") == [
+    assert passq.rows(
+        "SELECT app_no, status FROM applications WHERE status = 'pending' ORDER BY app_no"
+    ) == [
         ("A0", "pending"),
         ("A1", "pending"),
         ("A3", "pending"),

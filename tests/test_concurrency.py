@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,15 +16,15 @@ from typer.testing import CliRunner
 
 from passq.cli import app
 from passq.domain import sample as demo
-from passq.store import sqlite as store
-from passq.store.sqlite import SqliteStore
+from passq.store import open_store
 from tests import desk
+from tests.conftest import is_postgres, query
 
 NOW = "2024-06-27T08:00"
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
 
 
-def run(db: Path, operator: str, *args: str):
+def run(db: Path | str, operator: str, *args: str):
     return CliRunner().invoke(
         app,
         ["--db", str(db), "--now", NOW, "--operator", operator, *args],
@@ -30,7 +32,7 @@ def run(db: Path, operator: str, *args: str):
     )
 
 
-def claimer(db: Path, operator: str) -> list[tuple[int, list[str]]]:
+def claimer(db: Path | str, operator: str) -> list[tuple[int, list[str]]]:
     """Claim batches of 10 until the queue is empty; retry when the database is busy."""
     batches = []
     while True:
@@ -44,7 +46,7 @@ def claimer(db: Path, operator: str) -> list[tuple[int, list[str]]]:
         batches.append((batch["batch_id"], [book["app_no"] for book in batch["books"]]))
 
 
-def adder(db: Path, count: int) -> list[str]:
+def adder(db: Path | str, count: int) -> list[str]:
     """The counter keeps registering books while the printers claim."""
     added = []
     for n in range(count):
@@ -57,7 +59,7 @@ def adder(db: Path, count: int) -> list[str]:
     return added
 
 
-def printer(db: Path, rounds: int) -> list[str]:
+def printer(db: Path | str, rounds: int) -> list[str]:
     """A print operator marks whatever is claimed as printed, again and again."""
     printed = []
     for _ in range(rounds):
@@ -75,9 +77,9 @@ def printer(db: Path, rounds: int) -> list[str]:
 
 
 @pytest.mark.slow
-def test_eight_printers_never_get_the_same_book_and_none_is_lost(tmp_path: Path) -> None:
-    db = tmp_path / "passq.db"
-    conn = SqliteStore(db)
+def test_eight_printers_never_get_the_same_book_and_none_is_lost(database) -> None:
+    db = database
+    conn = open_store(db, 10_000)
     desk.add_many(conn, demo.applications(2000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
     conn.close()
     context = multiprocessing.get_context("fork")
@@ -91,13 +93,11 @@ def test_eight_printers_never_get_the_same_book_and_none_is_lost(tmp_path: Path)
     claimed_books = [app_no for _batch_id, books in batches for app_no in books]
     assert len(claimed_books) == len(set(claimed_books)), "a book was claimed twice"
     assert len({batch_id for batch_id, _books in batches}) == len(batches)
-    with sqlite3.connect(db) as check:
-        rows = dict(check.execute("SELECT app_no, status FROM applications").fetchall())
-        batch_of = dict(check.execute("SELECT app_no, batch_id FROM applications").fetchall())
-        claim_events = Counter(
-            app_no
-            for (app_no,) in check.execute("SELECT app_no FROM events WHERE action = 'claimed'")
-        )
+    rows = dict(query(db, "SELECT app_no, status FROM applications"))
+    batch_of = dict(query(db, "SELECT app_no, batch_id FROM applications"))
+    claim_events = Counter(
+        app_no for (app_no,) in query(db, "SELECT app_no FROM events WHERE action = 'claimed'")
+    )
     assert len(rows) == 2000 + len(added_books)  # nothing lost
     for batch_id, books in batches:
         for app_no in books:
@@ -111,19 +111,38 @@ def test_eight_printers_never_get_the_same_book_and_none_is_lost(tmp_path: Path)
     assert originals <= set(claimed_books)
 
 
-def test_a_writer_waits_then_says_the_database_is_busy(tmp_path: Path) -> None:
-    db = tmp_path / "passq.db"
-    store.connect(db).close()
+@contextmanager
+def another_desk_writing(db: Path | str) -> Iterator[None]:
+    """Another desk holds the write lock (SQLite's, or the office's advisory lock)."""
+    if is_postgres(db):
+        import psycopg2
+
+        blocker = psycopg2.connect(str(db))
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended('passq:main', 0))")
+        try:
+            yield
+        finally:
+            blocker.rollback()
+            blocker.close()
+        return
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        result = CliRunner().invoke(
-            app,
-            ["--db", str(db), "--busy-timeout", "0.2", "--now", NOW, "add", "A1", "--name", "X"],
-        )
+        yield
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+@pytest.mark.parametrize("timeout", ["0.2", "0"])
+def test_a_writer_waits_then_says_the_database_is_busy(database, timeout: str) -> None:
+    db = database
+    open_store(db, 10_000).close()
+    with another_desk_writing(db):
+        result = CliRunner().invoke(
+            app,
+            ["--db", str(db), "--busy-timeout", timeout, "--now", NOW, "add", "A1", "--name", "X"],
+        )
     assert (result.exit_code, result.stderr) == (1, BUSY)
-    with sqlite3.connect(db) as check:
-        assert check.execute("SELECT count(*) FROM applications").fetchone() == (0,)
+    assert query(db, "SELECT count(*) FROM applications") == [(0,)]

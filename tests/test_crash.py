@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,15 +15,15 @@ import pytest
 
 from passq.domain import sample as demo
 from passq.files import spreadsheets as importer
-from passq.store import sqlite as store
-from passq.store.sqlite import SqliteStore
+from passq.store import open_store
 from tests import desk
+from tests.conftest import is_postgres, query, store_class
 
 NOW = "2024-06-27T08:00"
 IMPORT_ROWS = 50_000
 
 
-def passq_process(db: Path, *args: str) -> subprocess.Popen:
+def passq_process(db: Path | str, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PASSQ_DB": str(db), "PASSQ_NOW": NOW, "PASSQ_OPERATOR": "ani"}
     return subprocess.Popen(
         [sys.executable, "-m", "passq", *args],
@@ -34,32 +33,36 @@ def passq_process(db: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def check_consistent(db: Path) -> dict:
+def check_consistent(db: Path | str) -> dict:
     """The invariants a kill must never break; returns counts for the caller."""
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        # A batch is claimed whole or not at all: its row and all its claim events, together.
-        for batch_id, size in conn.execute("SELECT id, size FROM batches"):
-            claims = conn.execute(
-                "SELECT count(*) FROM events WHERE action = 'claimed' AND batch_id = ?",
-                (batch_id,),
-            ).fetchone()[0]
-            assert claims == size, f"batch {batch_id} claimed in part"
-        # Every book's status is the one its last status event left it in.
-        disagreeing = conn.execute(
-            "SELECT count(*) FROM applications a WHERE a.status IS NOT (SELECT e.status FROM "
-            "events e WHERE e.app_no = a.app_no AND e.status IS NOT NULL ORDER BY e.id DESC "
-            "LIMIT 1)"
-        ).fetchone()[0]
-        assert disagreeing == 0
-        assert conn.execute(
-            "SELECT count(*) FROM applications WHERE status = 'claimed' AND batch_id IS NULL"
-        ).fetchone() == (0,)
-        imported = conn.execute(
-            "SELECT count(*) FROM applications WHERE app_no LIKE 'IMP%'"
-        ).fetchone()[0]
-        assert imported in (0, IMPORT_ROWS), f"import landed in part: {imported} rows"
-        return {"imported": imported}
+    if not is_postgres(db):
+        assert query(db, "PRAGMA integrity_check") == [("ok",)]
+    # A batch is claimed whole or not at all: its row and all its claim events, together.
+    for batch_id, size in query(db, "SELECT id, size FROM batches"):
+        claims = query(
+            db, "SELECT count(*) FROM events WHERE action = 'claimed' AND batch_id = ?", (batch_id,)
+        )[0][0]
+        assert claims == size, f"batch {batch_id} claimed in part"
+    # Every book's status is the one its last status event left it in.
+    disagreeing = query(
+        db,
+        "SELECT count(*) FROM applications a LEFT JOIN (SELECT app_no, max(id) AS id FROM events "
+        "WHERE status IS NOT NULL GROUP BY app_no) last ON last.app_no = a.app_no "
+        "LEFT JOIN events e ON e.id = last.id WHERE e.status IS DISTINCT FROM a.status",
+    )[0][0]
+    assert disagreeing == 0
+    assert query(
+        db, "SELECT count(*) FROM applications WHERE status = 'claimed' AND batch_id IS NULL"
+    ) == [(0,)]
+    imported = query(db, "SELECT count(*) FROM applications WHERE app_no LIKE 'IMP%'")[0][0]
+    assert imported in (0, IMPORT_ROWS), f"import landed in part: {imported} rows"
+    return {"imported": imported}
+
+
+def three_thousand_books(db: Path | str) -> None:
+    conn = open_store(db, 10_000)
+    desk.add_many(conn, demo.applications(3000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
+    conn.close()
 
 
 def big_csv(path: Path, seed: int = 7) -> Path:
@@ -73,7 +76,7 @@ def big_csv(path: Path, seed: int = 7) -> Path:
     return path
 
 
-def seconds_to_run(db: Path, *args: str) -> float:
+def seconds_to_run(db: Path | str, *args: str) -> float:
     """How long one run of a command takes here, so kills can land inside it."""
     started = time.perf_counter()
     process = passq_process(db, *args)
@@ -82,18 +85,15 @@ def seconds_to_run(db: Path, *args: str) -> float:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) -> None:
-    db = tmp_path / "passq.db"
-    conn = SqliteStore(db)
-    desk.add_many(conn, demo.applications(3000, date(2024, 6, 27)), f"{NOW}:00+07:00", "setup")
-    conn.close()
+def test_sigkill_at_random_moments_never_leaves_half_a_change(
+    tmp_path: Path, database, make_database
+) -> None:
+    db = database
+    three_thousand_books(db)
     big = big_csv(tmp_path / "big.csv")
-    # Measure each command once on a scratch copy, then kill inside that span.
-    scratch = tmp_path / "scratch.db"
-    source = SqliteStore(db)
-    scratch.touch(mode=0o600)
-    source.backup(scratch)
-    source.close()
+    # Measure each command once on a scratch database alike, then kill inside that span.
+    scratch = make_database("scratch")
+    three_thousand_books(scratch)
     durations = {
         "next-batch": seconds_to_run(scratch, "next-batch", "--size", "50"),
         "printed": seconds_to_run(scratch, "printed", "--batch", "1"),
@@ -104,10 +104,10 @@ def test_sigkill_at_random_moments_never_leaves_half_a_change(tmp_path: Path) ->
     while kills < 50:
         rounds += 1
         assert rounds <= 200, f"only {kills} of {rounds} processes were killed mid-run"
-        with sqlite3.connect(db) as peek:
-            open_batch = peek.execute(
-                "SELECT batch_id FROM applications WHERE status = 'claimed' LIMIT 1"
-            ).fetchone()
+        open_batch = next(
+            iter(query(db, "SELECT batch_id FROM applications WHERE status = 'claimed' LIMIT 1")),
+            None,
+        )
         choices = [("next-batch", "--size", "50")]
         if open_batch:
             choices.append(("printed", "--batch", str(open_batch[0])))
@@ -127,7 +127,7 @@ def test_ctrl_c_mid_command_exits_130_and_writes_nothing(passq, add_books, monke
     add_books(("A1",), ("A2",))
     passq.ok("next-batch", "--size", "2")
     before = passq.dump()
-    real_update = SqliteStore.update
+    real_update = store_class(passq.db).update
     calls = []
 
     def interrupted(self, app_no, columns):
@@ -136,18 +136,18 @@ def test_ctrl_c_mid_command_exits_130_and_writes_nothing(passq, add_books, monke
             raise KeyboardInterrupt
         real_update(self, app_no, columns)
 
-    monkeypatch.setattr(SqliteStore, "update", interrupted)
+    monkeypatch.setattr(store_class(passq.db), "update", interrupted)
     result = passq("printed", "A1", "A2")
     assert (result.exit_code, result.stderr) == (130, "Interrupted: nothing more was written.\n")
     assert passq.dump() == before
 
 
-def test_sigint_during_an_import_exits_130(tmp_path: Path) -> None:
-    db = tmp_path / "passq.db"
+def test_sigint_during_an_import_exits_130(tmp_path: Path, database, make_database) -> None:
+    db = database
     big = big_csv(tmp_path / "big.csv")
-    store.connect(db).close()
-    scratch = tmp_path / "scratch.db"
-    store.connect(scratch).close()
+    open_store(db, 10_000).close()
+    scratch = make_database("scratch")
+    open_store(scratch, 10_000).close()
     span = seconds_to_run(scratch, "import", str(big))
     process = passq_process(db, "import", str(big))
     # Ctrl-C half-way through the time a whole import takes here.

@@ -14,6 +14,9 @@ from passq.domain.lifecycle import STATUS_AFTER
 from passq.store import sqlite as store
 from passq.store.sqlite_schema import SCHEMA_VERSION
 
+# SQLite's own files (modes, WAL, the backup API, schema 1 files); PostgreSQL: test_postgres.py
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA_1 = FIXTURES / "schema1.db"
 # The tables and columns of the first schema: every one of their values must survive.

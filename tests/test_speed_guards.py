@@ -50,6 +50,9 @@ DEFERRED = (
     "jinja2",
     "passq.files.charts",
     "passq.files.report_page",
+    # The PostgreSQL driver and backend: only for a postgresql:// database.
+    "psycopg2",
+    "passq.store.postgres",
 )
 SMALL, LARGE = 100, 10_000
 TODAY = date(2024, 6, 27)

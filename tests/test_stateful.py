@@ -4,17 +4,22 @@ always match the event log, and the counts add up."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 from pathlib import Path
 
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from typer.testing import CliRunner
 
 from passq.cli import app
 from passq.domain.lifecycle import TRANSITIONS
+from tests.conftest import no_server, query
 
 OPERATORS = ("ani", "budi")
 NUMBERS = st.sampled_from([f"B{n}" for n in range(12)])
@@ -103,21 +108,22 @@ class OfficeDay(RuleBasedStateMachine):
                 else:
                     self.status[app_no] = status
 
+    def created(self) -> bool:
+        return self.db.exists()
+
     @invariant()
     def database_matches_the_model_and_its_events(self) -> None:
-        if not self.db.exists():
+        if not self.created():
             return
-        with sqlite3.connect(self.db) as conn:
-            rows = dict(conn.execute("SELECT app_no, status FROM applications").fetchall())
-            last_event_status = dict(
-                conn.execute(
-                    "SELECT app_no, status FROM events WHERE id IN (SELECT max(id) FROM events "
-                    "WHERE status IS NOT NULL GROUP BY app_no)"
-                ).fetchall()
+        rows = dict(query(self.db, "SELECT app_no, status FROM applications"))
+        last_event_status = dict(
+            query(
+                self.db,
+                "SELECT app_no, status FROM events WHERE id IN (SELECT max(id) FROM events "
+                "WHERE status IS NOT NULL GROUP BY app_no)",
             )
-            by_status = dict(
-                conn.execute("SELECT status, count(*) FROM applications GROUP BY 1").fetchall()
-            )
+        )
+        by_status = dict(query(self.db, "SELECT status, count(*) FROM applications GROUP BY 1"))
         assert rows == self.status  # nothing lost, nothing doubled, every status as expected
         assert {n: last_event_status[n] for n in rows} == rows
         assert sum(by_status.values()) == len(self.status)
@@ -125,3 +131,30 @@ class OfficeDay(RuleBasedStateMachine):
 
 OfficeDay.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)
 test_office_day = OfficeDay.TestCase
+
+
+class OfficeDayOnPostgres(OfficeDay):
+    """The same office on a fresh PostgreSQL database per example."""
+
+    server = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.db = self.server.fresh_database()
+
+    def created(self) -> bool:
+        return query(self.db, "SELECT to_regclass('passq_schema') IS NOT NULL") == [(True,)]
+
+    def teardown(self) -> None:
+        self.server.drop(self.db)
+        super().teardown()
+
+
+def test_office_day_on_postgresql(pg_server) -> None:
+    if isinstance(pg_server, str):
+        no_server(pg_server)
+    OfficeDayOnPostgres.server = pg_server
+    run_state_machine_as_test(
+        OfficeDayOnPostgres,
+        settings=settings(max_examples=25, stateful_step_count=25, deadline=None),
+    )

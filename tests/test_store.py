@@ -12,6 +12,7 @@ import pytest
 from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import new_application
 from passq.errors import Invalid, Refused
+from passq.store import open_store
 from passq.store import sqlite as store
 from passq.store.sqlite import SqliteStore
 from passq.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -26,10 +27,20 @@ def book(app_no: str, **fields) -> dict:
 
 
 @pytest.fixture
-def conn(tmp_path: Path):
-    connection = SqliteStore(tmp_path / "passq.db")
+def conn(database):
+    """The store on each backend (the contract every backend keeps)."""
+    connection = open_store(database, store.BUSY_TIMEOUT_MS)
     yield connection
     connection.close()
+
+
+def count(conn, sql: str) -> int:
+    """One number read straight from the store's connection, on either backend."""
+    if isinstance(conn, SqliteStore):
+        return conn.conn.execute(sql).fetchone()[0]
+    with conn.conn.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
 
 
 def test_blank_database_gets_the_whole_schema_private_and_in_wal(tmp_path: Path) -> None:
@@ -100,7 +111,7 @@ def test_add_stores_the_record_and_its_event(conn) -> None:
     }
     with pytest.raises(Refused, match=r"^Application A1 already exists \(Pemohon A1, pending\)"):
         desk.add(conn, book("A1"), AT, "ani")
-    assert conn.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    assert count(conn, "SELECT count(*) FROM events") == 1
 
 
 def test_transition_is_all_or_nothing(conn) -> None:
@@ -111,7 +122,7 @@ def test_transition_is_all_or_nothing(conn) -> None:
         desk.transition(conn, ["A1", "A2"], "printed", AT, "ani")
     assert conn.get("A1")["status"] == "claimed"
     printed = "SELECT count(*) FROM events WHERE action = 'printed'"
-    assert conn.conn.execute(printed).fetchone()[0] == 0
+    assert count(conn, printed) == 0
     desk.transition(conn, ["A1"], "printed", AT, "ani")
     assert conn.get("A1")["printed_at"] == AT
     desk.transition(conn, ["A1"], "failed", AT, "ani", "smudged")
@@ -145,7 +156,7 @@ def test_claim_takes_what_the_chooser_picks_in_one_batch(conn) -> None:
     assert {r["app_no"] for r in conn.batch_books(batch_id)} == {"A1", "A3"}
     assert [r["app_no"] for r in conn.pending()] == ["A2"]
     assert desk.claim(conn, lambda queue: [], AT, "budi") == (None, [])
-    assert conn.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+    assert count(conn, "SELECT count(*) FROM batches") == 1
 
 
 def test_used_today_counts_claimed_and_printed_today(conn) -> None:
@@ -194,10 +205,15 @@ def test_state_at_the_end_of_a_past_day_is_replayed_from_events(conn) -> None:
 
 def test_add_many_lands_in_one_transaction(conn) -> None:
     records = [book("A1"), book("A2"), book("A1")]
-    with pytest.raises(sqlite3.IntegrityError):
+    duplicate: type[Exception] = sqlite3.IntegrityError
+    if not isinstance(conn, SqliteStore):
+        import psycopg2
+
+        duplicate = psycopg2.IntegrityError
+    with pytest.raises(duplicate):
         desk.add_many(conn, records, AT, "ani")
-    assert conn.conn.execute("SELECT count(*) FROM applications").fetchone()[0] == 0
-    assert conn.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert count(conn, "SELECT count(*) FROM applications") == 0
+    assert count(conn, "SELECT count(*) FROM events") == 0
     assert desk.add_many(conn, records[:2], AT, "ani") == 2
     assert not conn.is_empty()
 

@@ -17,7 +17,7 @@ from passq.cli import render
 from passq.errors import Invalid, PassqError
 from passq.i18n import _, _l
 from passq.services.session import Session
-from passq.store import neutral_error
+from passq.store import is_url, neutral_error
 
 # typer's bundled Click in the user's language (help, usage errors): before any command is built.
 i18n.install_click_translations()
@@ -67,6 +67,11 @@ def default_db() -> Path:
     return Path(typer.get_app_dir("passq")) / "passq.db"
 
 
+def _database(db: str) -> Path | str:
+    """A postgresql:// URL as it is; anything else is a SQLite file's path."""
+    return db if is_url(db) else Path(db)
+
+
 def session(ctx: typer.Context) -> Session:
     """The session the global options built."""
     return ctx.find_root().obj
@@ -82,12 +87,15 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="PASSQ_DB",
-            metavar="PATH",
-            help=_l("Database file [default: passq.db in the passq application folder]."),
+            metavar="PATH|URL",
+            help=_l(
+                "Database file, or a postgresql:// URL for a database server [default: passq.db "
+                "in the passq application folder]."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -144,7 +152,7 @@ def main_options(
     who = operator.strip()
     if not who:
         raise Invalid(_("The operator name is empty: give it with --operator."))
-    ctx.obj = Session(db or default_db(), now, who, busy_timeout)
+    ctx.obj = Session(_database(db) if db else default_db(), now, who, busy_timeout)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from passq.cli import app, render, session
+from passq.cli import PassqGroup, _database, app, render, session
 from passq.cli.counter import LIST_STATUSES
 from passq.cli.options import AsJson
 from passq.errors import Invalid, Refused
 from passq.i18n import _, _l, ngettext
 from passq.services import admin
+from passq.store import display_name
 
 
 @app.command()
@@ -51,7 +52,7 @@ def restore(
         _(
             "Restored {path} (schema {version}, {n} applications) into {db}; the replaced "
             "database is kept as {aside}."
-        ).format(path=path, version=version, n=count, db=s.db_path, aside=aside)
+        ).format(path=path, version=version, n=count, db=display_name(s.db_path), aside=aside)
     )
 
 
@@ -94,11 +95,12 @@ def _render_doctor(facts: dict, found, stale_hours: float) -> None:
         )
     )
     render.line(_("Integrity check: {result}").format(result="; ".join(facts["integrity"][:5])))
-    render.line(
-        _("Journal mode: {mode}, WAL file {size} bytes").format(
-            mode=facts["journal_mode"], size=facts["wal_bytes"]
+    if facts["journal_mode"] is not None:  # None: a server's own journal (PostgreSQL)
+        render.line(
+            _("Journal mode: {mode}, WAL file {size} bytes").format(
+                mode=facts["journal_mode"], size=facts["wal_bytes"]
+            )
         )
-    )
     render.line(
         _("Applications: {counts}").format(
             counts=", ".join(f"{status} {n}" for status, n in facts["counts"].items())
@@ -426,3 +428,37 @@ def export(
     )
     if not to_stdout:
         render.line(_("Exported {n} applications to {path}.").format(n=count, path=output))
+
+
+db_app = typer.Typer(
+    cls=PassqGroup, no_args_is_help=True, help=_l("Move an office's data between databases.")
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(help=_l("The database to copy (a file or a URL)."), metavar="SRC")
+    ],
+    dest: Annotated[
+        str,
+        typer.Argument(
+            help=_l("An empty database to copy into (a file or a URL)."), metavar="DEST"
+        ),
+    ],
+) -> None:
+    """Copy every application, batch and event from one database to another, for example from a
+    SQLite file to PostgreSQL, in one transaction; the destination must be empty."""
+    s = session(ctx)
+    count, events = admin.copy_database(
+        _database(source), _database(dest), round(s.busy_timeout * 1000)
+    )
+    render.line(
+        ngettext(
+            "Copied {n} application and {events} events from {source} to {dest}.",
+            "Copied {n} applications and {events} events from {source} to {dest}.",
+            count,
+        ).format(n=count, events=events, source=display_name(source), dest=display_name(dest))
+    )

@@ -14,6 +14,7 @@ from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
 from passq.i18n import _, _l
 from passq.services import office
+from passq.store import display_name, local_name
 
 
 @app.command()
@@ -42,13 +43,14 @@ def demo(
     )
     target = named or cli.default_db().with_name("demo.db")
     count = office.demo(s, target, fresh=named is None, size=size)
-    render.line(_("Demo database {path}: {n} pending books.").format(path=target, n=count))
-    render.line(_("Try it: passq --db {path} next-batch --peek").format(path=target))
+    shown = display_name(target)
+    render.line(_("Demo database {path}: {n} pending books.").format(path=shown, n=count))
+    render.line(_("Try it: passq --db {path} next-batch --peek").format(path=shown))
     ctx.invoke(next_batch, ctx=ctx, size=10, peek=True, as_json=False)
     ctx.invoke(report, ctx=ctx, day=None, as_json=False)
     from passq.cli.report_page import write_day_page
 
-    page = target.with_suffix(".html")
+    page = local_name(target).with_suffix(".html")  # beside the file, or here for a server
     write_day_page(s, page)
     render.line(_("The day report's page: {path} (open it in a browser).").format(path=page))
 

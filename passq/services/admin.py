@@ -12,6 +12,7 @@ from passq.files.private import create_private, require_database
 from passq.i18n import _
 from passq.services import counter
 from passq.services.session import Session
+from passq.store import is_url, local_name
 
 if TYPE_CHECKING:
     from passq.domain.maintenance import Diagnosis
@@ -23,8 +24,9 @@ def backup(s: Session, path: Path | None) -> tuple[Path, int]:
     default name); returns the file and its number of applications."""
     from passq.domain import maintenance
 
-    require_database(s.db_path)
-    target = maintenance.backup_name(s.db_path, s.now)
+    if not is_url(s.db_path):
+        require_database(Path(s.db_path))
+    target = maintenance.backup_name(local_name(s.db_path), s.now)
     if path is not None:
         target = path / target.name if path.is_dir() else path
     create_private(target)
@@ -35,14 +37,14 @@ def restore(s: Session, source: Path) -> tuple[int, int, Path]:
     """Replace the database by the backup `source`, keeping the replaced one aside; returns
     the backup's schema version, its number of applications and where the old one is kept."""
     from passq.domain import maintenance
-    from passq.store.sqlite import check_backup_file
+    from passq.store.sqlite_files import check_backup_file
 
-    if source.resolve() == Path(s.db_path).resolve():
+    if not is_url(s.db_path) and source.resolve() == Path(s.db_path).resolve():
         raise Invalid(
             _("{path} is the database in use: give a backup file to restore.").format(path=source)
         )
     check_backup_file(source)
-    aside = maintenance.replaced_name(s.db_path, s.now)
+    aside = maintenance.replaced_name(local_name(s.db_path), s.now)
     create_private(aside)
     version, count = s.store.restore(source, aside)
     s.reopen(s.db_path)
@@ -54,9 +56,38 @@ def doctor(s: Session) -> tuple[dict, Diagnosis]:
     """The database's facts and the doctor's diagnosis of them."""
     from passq.domain import maintenance
 
-    require_database(s.db_path)
+    if not is_url(s.db_path):
+        require_database(Path(s.db_path))
     facts = s.store.doctor_facts()
     return facts, maintenance.diagnose(facts, s.now, s.settings["stale_hours"])
+
+
+def copy_database(source: Path | str, dest: Path | str, busy_timeout_ms: int) -> tuple[int, int]:
+    """Copy every row of the database `source` into the empty database `dest` (either backend,
+    created and migrated if new), in one transaction on `dest`; returns (applications, events).
+    """
+    from passq.store import display_name, open_store
+    from passq.store.copy import copy_between
+
+    if display_name(source) == display_name(dest) or (
+        not is_url(source) and not is_url(dest) and Path(source).resolve() == Path(dest).resolve()
+    ):
+        raise Invalid(
+            _("{source} and {dest} are the same database: give another destination.").format(
+                source=display_name(source), dest=display_name(dest)
+            )
+        )
+    if not is_url(source):
+        require_database(Path(source))
+    from_store = open_store(source, busy_timeout_ms)
+    try:
+        to_store = open_store(dest, busy_timeout_ms)
+        try:
+            return copy_between(from_store, to_store)
+        finally:
+            to_store.close()
+    finally:
+        from_store.close()
 
 
 class ImportProblems(Invalid):

@@ -9,6 +9,7 @@ from passq.domain.settings import check_setting
 from passq.errors import Refused
 from passq.i18n import _
 from passq.services.session import Session
+from passq.store import display_name
 
 
 def set_override(s: Session, day: date, capacity: int, note: str) -> None:
@@ -29,7 +30,7 @@ def set_setting(s: Session, key: str, value: str) -> str:
     return stored
 
 
-def demo(s: Session, target: Path, fresh: bool, size: int) -> int:
+def demo(s: Session, target: Path | str, fresh: bool, size: int) -> int:
     """Fill the (empty) database `target` with `size` made-up pending books; `fresh`: delete
     the old demo database first. Returns the number of books."""
     from passq.domain import sample
@@ -40,7 +41,9 @@ def demo(s: Session, target: Path, fresh: bool, size: int) -> int:
     s.reopen(target)
     if not s.store.is_empty():
         raise Refused(
-            _("{path} already holds data: give an empty or new file with --db.").format(path=target)
+            _("{path} already holds data: give an empty or new file with --db.").format(
+                path=display_name(target)
+            )
         )
     books = sample.applications(size, s.today, is_working_day=s.calendar.is_working_day)
     with s.store.command(s.stamp, s.operator) as log:

@@ -21,7 +21,7 @@ class Session:
     """The state a command works in, built from the global options (tests build their own)."""
 
     def __init__(
-        self, db: Path, now: str | None, operator: str, busy_timeout: float = 10.0
+        self, db: Path | str, now: str | None, operator: str, busy_timeout: float = 10.0
     ) -> None:
         self.db_path = db
         self.busy_timeout = busy_timeout
@@ -47,7 +47,7 @@ class Session:
             self._store.close()
             self._store = None
 
-    def reopen(self, db: Path) -> None:
+    def reopen(self, db: Path | str) -> None:
         """Work on another database from now on."""
         self.close()
         self.db_path = db

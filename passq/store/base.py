@@ -1,4 +1,4 @@
-"""The store's interface: what services may ask of any backend (SQLite today)."""
+"""The store's interface: what services may ask of any backend (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ class Store(Protocol):
     rows) and raise passq.errors' backend-neutral errors (Busy, Damaged, UnknownApplication…).
     """
 
-    path: Path
+    @property
+    def path(self) -> Path | str:
+        """Where the data is: a SQLite file, or a PostgreSQL URL without its password."""
+        ...
 
     def close(self) -> None:
         """Close the connection."""

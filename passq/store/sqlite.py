@@ -12,19 +12,15 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
-from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 
 from passq.domain.queue import QUEUE_FIELDS, Columns
-from passq.domain.records import FIELDS, SERVICES, STATUSES
+from passq.domain.records import FIELDS, SERVICES
 from passq.errors import (
     Busy,
-    Damaged,
     Invalid,
     NewerSchema,
     NotPassqDatabase,
-    Refused,
     UnknownApplication,
     UnknownBatch,
 )
@@ -210,142 +206,8 @@ def _sql_value(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _application_row(record: Mapping) -> list:
-    """One new application's columns (_NEW_COLUMNS) as `_insert_many` sends them."""
-    return [v.isoformat() if isinstance(v, date) else v for v in _new_values(record)]
-
-
-_NEW_COLUMNS = ("app_no", *FIELDS)
-_new_values = itemgetter(*_NEW_COLUMNS)
-BULK_CHUNK = 10_000
-# A chunk of rows goes to SQLite as one JSON array: json_each binds 100,000 rows in a third
-# of the time executemany takes.
-_EXTRACT = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(_NEW_COLUMNS)))
-_INSERT_APPLICATIONS = (
-    f"INSERT INTO applications ({', '.join(_NEW_COLUMNS)}, status, created_at, updated_at) "
-    f"SELECT {_EXTRACT}, 'pending', ?, ? FROM json_each(?)"
-)
-_INSERT_ADDED = (
-    "INSERT INTO events (at, operator, action, app_no, detail, status, command_id) "
-    "SELECT ?, ?, 'added', json_extract(value, '$[0]'), ?, 'pending', ? FROM json_each(?)"
-)
-
-
 def _open_batch(row: tuple) -> dict:
     return dict(zip(("batch_id", "operator", "claimed_at", "still_claimed"), row, strict=True))
-
-
-# --- Backups, restore and the doctor's facts (issue 5) -------------------------------------
-
-PASSQ_TABLES = ("applications", "batches", "events", "calendar", "settings")
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _copy_into(conn: sqlite3.Connection, target: Path) -> None:
-    """Copy the database of `conn` into the (new, private, empty) file `target`, self-contained."""
-    dest = sqlite3.connect(target, isolation_level=None)
-    try:
-        dest.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.backup(dest)
-        # A backup is one file: no -wal beside it to lose when it is copied.
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-
-
-@contextmanager
-def _closing(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def _open_readonly(path: Path) -> sqlite3.Connection:
-    from urllib.parse import quote
-
-    return sqlite3.connect(
-        f"file:{quote(str(Path(path).resolve()))}?mode=ro", uri=True, isolation_level=None
-    )
-
-
-def check_backup_file(path: Path) -> int:
-    """The schema version of the passq database in `path`, after checking it can be restored:
-    our tables, a schema this passq knows and `PRAGMA integrity_check` ok."""
-    path = Path(path)
-    if path.is_dir():
-        raise Invalid(_("{path} is a folder: give the backup file itself.").format(path=path))
-    if not path.is_file():
-        raise Invalid(_("There is no file {path}: check the name of the backup.").format(path=path))
-    not_passq = _("{path} is not a passq database: give a file made by 'passq backup'.").format(
-        path=path
-    )
-    try:
-        with _closing(_open_readonly(path)) as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if version < 1 or not set(PASSQ_TABLES) <= tables:
-                raise Invalid(not_passq)
-            if version > SCHEMA_VERSION:
-                raise Refused(
-                    _(
-                        "{path} was made by a newer passq (schema {found}, this one knows "
-                        "{known}): upgrade passq before restoring it."
-                    ).format(path=path, found=version, known=SCHEMA_VERSION)
-                )
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError:
-        raise Invalid(not_passq) from None
-    if problems != ["ok"]:
-        raise Refused(
-            _("{path} is damaged (integrity check: {problem}): restore another backup.").format(
-                path=path, problem=problems[0]
-            )
-        )
-    return version
-
-
-def database_error(error: sqlite3.DatabaseError, path: str | None) -> Refused | Invalid:
-    """One sentence for an SQLite error that escaped a command (full disk, read-only, …)."""
-    text = str(error).lower()
-    where = str(path) if path is not None else _("the database")
-    if "full" in text:
-        return Refused(_("The disk is full: free some space and try again (nothing was written)."))
-    if "readonly" in text or "read-only" in text:
-        return Refused(
-            _(
-                "{path} is read-only for you: ask for write permission on the file and its "
-                "folder, or give another file with --db."
-            ).format(path=where)
-        )
-    if "locked" in text or "busy" in text:
-        return Busy()
-    if "i/o error" in text:
-        return Refused(
-            _(
-                "The disk reported an error reading or writing {path}: check the disk, then run "
-                "'passq doctor'."
-            ).format(path=where)
-        )
-    if "malformed" in text or "corrupt" in text:
-        return Damaged(where)
-    if "not a database" in text or "encrypted" in text:
-        return NotPassqDatabase(where)
-    if "unable to open" in text:
-        return Refused(
-            _("Cannot open {path}: check that its folder exists and you may write in it.").format(
-                path=where
-            )
-        )
-    return Refused(
-        _("The database reported an error ({detail}): run 'passq doctor' to check it.").format(
-            detail=error
-        )
-    )
 
 
 class SqliteStore:
@@ -579,15 +441,9 @@ class SqliteStore:
         self, log: EventLog, records: Iterable[Mapping], detail: Mapping | None = None
     ) -> int:
         """Insert new pending applications and their 'added' events inside `log`'s command."""
-        text = json.dumps(detail, default=str) if detail else None
-        count = 0
-        records = iter(records)
-        while chunk := list(islice(records, BULK_CHUNK)):
-            rows = json.dumps([_application_row(record) for record in chunk], ensure_ascii=False)
-            self.conn.execute(_INSERT_APPLICATIONS, (log.at, log.at, rows))
-            self.conn.execute(_INSERT_ADDED, (log.at, log.operator, text, log.command_id, rows))
-            count += len(chunk)
-        return count
+        from passq.store import sqlite_bulk
+
+        return sqlite_bulk.insert_many(self.conn, log, records, detail)
 
     # --- Undo's reads: one operator's last command, and what changed after it -------------
 
@@ -708,93 +564,24 @@ class SqliteStore:
     def backup(self, target: Path) -> int:
         """Copy the database into `target` (new, empty, private) with SQLite's online backup
         API, so others keep working meanwhile; returns the number of applications copied."""
-        try:
-            _copy_into(self.conn, target)
-            with _closing(sqlite3.connect(target)) as copy:
-                return copy.execute("SELECT count(*) FROM applications").fetchone()[0]
-        except BaseException:
-            _remove(target)
-            raise
+        from passq.store import sqlite_files
+
+        return sqlite_files.backup(self, target)
 
     def restore(self, source: Path, aside: Path) -> tuple[int, int]:
-        """Replace this database by the backup `source` (checked with check_backup_file) through
-        the backup API, keeping what it replaced in `aside` (new, empty, private); returns
-        source's schema version and its number of applications.
+        """Replace this database by the backup `source`, keeping what it replaced in `aside`
+        (see passq.store.sqlite_files.restore); returns source's schema version and its number
+        of applications."""
+        from passq.store import sqlite_files
 
-        The copy kept aside is taken while the restore holds the write lock, so no desk's change
-        can slip in between and be lost from both.
-        """
-        version = check_backup_file(source)
-        kept = False
-
-        def keep_aside(status: int, remaining: int, total: int) -> None:
-            nonlocal kept
-            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                raise Busy()
-            if not kept:
-                # The first page is written: this connection holds the write lock, and a second
-                # connection still reads the last committed state, the one being replaced.
-                with _closing(sqlite3.connect(self.path, isolation_level=None)) as reader:
-                    _copy_into(reader, aside)
-                kept = True
-
-        try:
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            with _closing(_open_readonly(source)) as src:
-                src.backup(self.conn, pages=1, progress=keep_aside)
-        except BaseException:
-            if not kept:
-                _remove(aside)
-            raise
-        # Fold the restored pages into the main file and empty the old -wal.
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return version, self.conn.execute("SELECT count(*) FROM applications").fetchone()[0]
+        return sqlite_files.restore(self, source, aside)
 
     def doctor_facts(self) -> dict:
         """What `passq doctor` judges: schema, integrity, WAL state, counts, open batches, and the
         books whose status disagrees with their events or their batch."""
-        wal = Path(f"{self.path}-wal")
-        counts = dict.fromkeys(STATUSES, 0)
-        counts.update(
-            self.conn.execute("SELECT status, count(*) FROM applications GROUP BY status")
-        )
-        cursor = self.conn.execute(
-            "SELECT a.app_no, a.status, e.status AS event_status, e.action, e.id AS event_id "
-            "FROM applications a "
-            "LEFT JOIN (SELECT app_no, max(id) AS id FROM events "
-            "           WHERE status IS NOT NULL AND app_no IS NOT NULL GROUP BY app_no) last "
-            "       ON last.app_no = a.app_no "
-            "LEFT JOIN events e ON e.id = last.id "
-            "WHERE e.status IS NOT a.status ORDER BY a.app_no"
-        )
-        columns = [c[0] for c in cursor.description]
-        disagreements = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        return {
-            "database": str(self.path),
-            "schema_version": self.conn.execute("PRAGMA user_version").fetchone()[0],
-            "schema_current": SCHEMA_VERSION,
-            "integrity": [row[0] for row in self.conn.execute("PRAGMA integrity_check")],
-            "journal_mode": self.conn.execute("PRAGMA journal_mode").fetchone()[0],
-            "wal_bytes": wal.stat().st_size if wal.exists() else 0,
-            "counts": counts,
-            "open_batches": self._open_batches_now(),
-            "disagreements": disagreements,
-            "claimed_without_batch": [
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT app_no FROM applications WHERE status = 'claimed' AND batch_id IS NULL "
-                    "ORDER BY app_no"
-                )
-            ],
-            "dangling_batches": [
-                {"app_no": app_no, "batch_id": batch_id}
-                for app_no, batch_id in self.conn.execute(
-                    "SELECT a.app_no, a.batch_id FROM applications a "
-                    "LEFT JOIN batches b ON b.id = a.batch_id "
-                    "WHERE a.batch_id IS NOT NULL AND b.id IS NULL ORDER BY a.app_no"
-                )
-            ],
-        }
+        from passq.store import sqlite_files
+
+        return sqlite_files.doctor_facts(self)
 
     def existing(self, app_nos: Sequence[str], whole: bool = True) -> dict[str, dict]:
         """The applications among `app_nos` already stored, by number, in one query for any count;
