@@ -77,7 +77,7 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
-            "timezone, stale_hours, csv_delimiter.",
+            "timezone, stale_hours, csv_delimiter, app_no_pattern.",
         ),
         (
             ["config", "set", "capacity", "100001"],
@@ -120,6 +120,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "timezone": "Asia/Jakarta",
         "stale_hours": 8,
         "csv_delimiter": ",",
+        "app_no_pattern": "[A-Za-z0-9][A-Za-z0-9/-]{0,39}",
     }
     assert passq.rows("SELECT detail FROM events WHERE action = 'config' ORDER BY id") == [
         ('{"office": [null, "Kantor Imigrasi Cilacap"]}',),

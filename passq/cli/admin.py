@@ -247,6 +247,7 @@ def import_(
         return
     with render.progress(_("Checking rows"), len(table.rows), PROGRESS_ROWS) as advance:
         checked = importer.check_rows(table, s.today, advance)
+    checked = admin.with_office_numbers(s, table, checked)
 
     try:
         merged = admin.import_table(

@@ -54,3 +54,8 @@ AppNos = Annotated[
 
 
 Reason = Annotated[str, typer.Option("--reason", help=_l("Why (kept in the history)."))]
+
+
+Yes = Annotated[
+    bool, typer.Option("--yes", help=_l("Confirm a value or an action passq asks about."))
+]

@@ -9,7 +9,7 @@ from passq.cli import app, render, session
 from passq.cli.options import AppNos, AsJson, Reason
 from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
-from passq.domain.records import check_text
+from passq.domain.records import check_name, check_text
 from passq.errors import Invalid
 from passq.i18n import _, _l
 from passq.services import counter, printing
@@ -186,10 +186,22 @@ def _warn_stale(s: Session) -> None:
 
 
 @app.command()
-def collected(ctx: typer.Context, app_nos: AppNos) -> None:
+def collected(
+    ctx: typer.Context,
+    app_nos: AppNos,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help=_l("Who took it, if not the applicant (a proxy)."), metavar="NAME"
+        ),
+    ] = None,
+) -> None:
     """Handed over to the applicant (or their proxy)."""
     s = session(ctx)
-    records = printing.mark(s, _numbers(app_nos), "collected")
+    proxy = check_name(by) if by is not None else None
+    records = printing.mark(
+        s, _numbers(app_nos), "collected", extra={"by": proxy} if proxy else None
+    )
     _done(records, _("Collected"))
 
 

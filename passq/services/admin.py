@@ -67,6 +67,30 @@ class ImportProblems(Invalid):
         self.problems = problems
 
 
+def with_office_numbers(s: Session, table: Table, checked: Checked) -> Checked:
+    """`checked` with every valid row whose number has not this office's form (the setting
+    app_no_pattern) turned into a problem of that row."""
+    from passq.domain.records import check_app_no
+    from passq.domain.settings import DEFAULT_SETTINGS
+    from passq.files.spreadsheets import Checked, Problem
+
+    pattern = s.settings["app_no_pattern"]
+    if pattern == DEFAULT_SETTINGS["app_no_pattern"]:
+        return checked  # the rule check_rows applied already
+    label = table.header[table.columns["app_no"]].strip()
+    records, rows, problems = [], [], list(checked.problems)
+    for record, row in zip(checked.records, checked.record_rows, strict=True):
+        try:
+            check_app_no(record["app_no"], pattern)
+        except Invalid as error:
+            problems.append(Problem(row, label, record["app_no"], str(error)))
+            continue
+        records.append(record)
+        rows.append(row)
+    problems.sort(key=lambda problem: problem.row)
+    return Checked(records, rows, problems, checked.rows)
+
+
 def import_table(
     s: Session,
     table: Table,

@@ -27,22 +27,35 @@ def claim(s: Session, size: int) -> tuple[int | None, list[tuple[rule.Placement,
     return batch_id, [(p, records[p.app_no]) for p in chosen]
 
 
-def mark(s: Session, app_nos: Sequence[str], action: str, reason: str | None = None) -> list[dict]:
+def mark(
+    s: Session,
+    app_nos: Sequence[str],
+    action: str,
+    reason: str | None = None,
+    extra: Mapping | None = None,
+) -> list[dict]:
     """Apply `action` (printed, failed, released, collected, cancelled) to every book, all or
-    nothing; returns the records as they were."""
+    nothing; returns the records as they were. `extra` goes into each event's detail."""
     with s.store.command(s.stamp, s.operator) as log:
         records = [s.store.require(app_no) for app_no in app_nos]
         for record in records:
-            apply(s, log, record, action, reason)
+            apply(s, log, record, action, reason, extra)
     return records
 
 
-def apply(s: Session, log: EventLog, record: Mapping, action: str, reason: str | None) -> None:
+def apply(
+    s: Session,
+    log: EventLog,
+    record: Mapping,
+    action: str,
+    reason: str | None,
+    extra: Mapping | None = None,
+) -> None:
     """One book's transition and its event, inside `log`'s command."""
     status_after = lifecycle.check_transition(record, action)
     columns = lifecycle.transition_columns(record, action, status_after, log.at)
     s.store.update(record["app_no"], columns)
-    detail = lifecycle.transition_detail(record, columns, reason)
+    detail = {**lifecycle.transition_detail(record, columns, reason), **(extra or {})}
     log(action, record["app_no"], record["batch_id"], detail, status_after)
 
 

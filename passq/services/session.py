@@ -167,3 +167,25 @@ class Session:
         """The queue rule's placement of every pending book (or the `first` ones, or `only`
         that one), in rank order."""
         return self.placements(self.store.queue(), first=first, only=only)
+
+    def placements_of(self, app_nos: Sequence[str]) -> dict[str, rule.Placement]:
+        """The placements of these pending books in the whole plan, by number (`find`): one
+        run of the rule for any count of them."""
+        wanted = set(app_nos)
+        if not wanted:
+            return {}
+        pending = self.store.queue()
+        used = self.store.used_today(self.today)
+        with rule.without_cyclic_gc():
+            result = rule.plan(
+                pending,
+                self.today,
+                self.calendar.capacity,
+                used,
+                self.settings["pickup_days"],
+                self.settings["horizon_days"],
+                self.calendar.add_working_days,
+            )
+            books = {book for book, app_no in enumerate(result.app_nos) if app_no in wanted}
+            ranks = [rank for rank, book in enumerate(result.order, 1) if book in books]
+            return {placement.app_no: placement for placement in result.placements(ranks)}

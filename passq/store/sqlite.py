@@ -18,6 +18,7 @@ from pathlib import Path
 
 from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES, STATUSES
+from passq.domain.search import Query
 from passq.errors import (
     Busy,
     Damaged,
@@ -380,6 +381,12 @@ class SqliteStore:
         if record is None:
             raise UnknownApplication(app_no)
         return record
+
+    def find(self, query: Query, limit: int) -> tuple[list[dict], int]:
+        """`find`: the applications `query` matches, newest first, and how many match."""
+        from passq.store.sqlite_find import find
+
+        return find(self.conn, query, limit)
 
     def pending(self) -> list[dict]:
         """Every pending application, whole."""
