@@ -9,8 +9,8 @@ from passq.cli import app, render, session
 from passq.cli.options import AppNos, AsJson, Reason
 from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
-from passq.domain.records import check_name, check_text
-from passq.errors import Invalid
+from passq.domain.records import check_app_no, check_name, check_text
+from passq.errors import Invalid, PassqError
 from passq.i18n import _, _l
 from passq.services import counter, printing
 from passq.services.session import Session
@@ -81,7 +81,10 @@ def printed(
     app_nos: Annotated[
         list[str] | None,
         typer.Argument(
-            help=_l("Application numbers, or '-' to read one a line (barcode scanner)."),
+            help=_l(
+                "Application numbers, or '-' to read one a line (barcode scanner), each recorded "
+                "as it is scanned; end with Ctrl-D (on Windows: Ctrl-Z, then Enter)."
+            ),
             metavar="[APP_NO...|-]",
         ),
     ] = None,
@@ -104,6 +107,9 @@ def printed(
     else:
         if except_:
             raise Invalid(_("--except only works with --batch."))
+        if app_nos == ["-"]:
+            _scan(s)
+            return
         numbers = _numbers(app_nos)
     records = printing.mark(s, numbers, "printed")
     _done(records, _("Printed"))
@@ -113,6 +119,45 @@ def printed(
                 "Still claimed in batch {batch_id}: {numbers}. Release them or mark them failed."
             ).format(batch_id=batch_id, numbers=", ".join(unique(except_)))
         )
+
+
+def _scan(s: Session) -> None:
+    """`printed -`: each scanned line recorded as it comes (its own command), one line said per
+    scan, a bad scan said and passed over; a summary, and exit 1 if any line was refused."""
+    done: set[str] = set()
+    printed = refused = 0
+    for line in iter(sys.stdin.readline, ""):
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            app_no = check_app_no(text)
+            if app_no in done:
+                render.line(_("{app_no}: scanned again, already recorded.").format(app_no=app_no))
+                continue
+            record = printing.mark(s, [app_no], "printed")[0]
+        except PassqError as error:
+            refused += 1
+            render.warn(str(error))
+        else:
+            done.add(app_no)
+            printed += 1
+            if record["status"] == "pending":
+                render.line(
+                    _("{app_no}: printed (it was not claimed: recorded all the same).").format(
+                        app_no=app_no
+                    )
+                )
+            else:
+                render.line(_("{app_no}: printed.").format(app_no=app_no))
+        sys.stdout.flush()
+    render.line(
+        _("Scanning done: {printed} printed, {refused} refused.").format(
+            printed=printed, refused=refused
+        )
+    )
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -13,14 +13,16 @@ from passq.i18n import _, _l
 # action -> (statuses it may start from, status it leaves)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "claimed": (("pending",), "claimed"),
-    "printed": (("claimed",), "printed"),
+    # A book printed out of the queue (a walk-in express, a book found on the printer) goes
+    # straight from pending: the printer is the truth (DESIGN §4); its event says so.
+    "printed": (("pending", "claimed"), "printed"),
     "failed": (("claimed", "printed"), "pending"),
     "released": (("claimed",), "pending"),
     "collected": (("printed",), "collected"),
     "cancelled": (("pending", "claimed", "printed"), "cancelled"),
 }
 _HINTS = {
-    "printed": _l("only claimed books can be marked printed; claim it with 'passq next-batch'"),
+    "printed": _l("it was printed already; nothing to record"),
     "failed": _l("only claimed or printed books can be marked failed"),
     "released": _l("only claimed books can be released"),
     "collected": _l("only printed books can be handed over"),
@@ -88,7 +90,9 @@ def unique(app_nos: Iterable[str]) -> list[str]:
 
 def transition_detail(record: Mapping, columns: Mapping, reason: str | None) -> dict:
     """What an event of a transition keeps: the status left, a print time undone, the reason."""
-    detail = {"from": record["status"]}
+    detail: dict = {"from": record["status"]}
+    if record["status"] == "pending" and columns.get("status") == "printed":
+        detail["claimed"] = False  # printed out of the queue
     if record["printed_at"] and "printed_at" in columns:
         detail["printed_at"] = record["printed_at"]
     if reason:
