@@ -144,6 +144,10 @@ def main_options(
     who = operator.strip()
     if not who:
         raise Invalid(_("The operator name is empty: give it with --operator."))
+    if any(ord(c) < 32 or ord(c) == 127 for c in who):
+        raise Invalid(
+            _("The operator name contains control characters: remove them and try again.")
+        )
     ctx.obj = Session(db or default_db(), now, who, busy_timeout)
     ctx.call_on_close(ctx.obj.close)
 

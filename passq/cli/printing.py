@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from passq.cli import app, render, session
-from passq.cli.options import AppNos, AsJson, Reason
+from passq.cli.options import AppNos, AsJson, Force, Reason, Yes
 from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
 from passq.domain.records import check_app_no, check_name, check_text
@@ -65,6 +65,14 @@ def _numbers(app_nos: list[str] | None) -> list[str]:
     return checked
 
 
+def check_reason(text: str) -> str:
+    """A --reason: printable and not empty (it is what the history keeps)."""
+    reason = check_text(text, "reason")
+    if not reason:
+        raise Invalid(_("The reason is empty: say why with --reason, e.g. --reason smudged."))
+    return reason
+
+
 def _done(records: list[dict], verb: str) -> None:
     render.line(
         _("{verb} {n} book(s): {numbers}.").format(
@@ -97,6 +105,7 @@ def printed(
             "--except", help=_l("With --batch: a book that was not printed."), metavar="APP_NO"
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Mark books printed: by number, by batch, or scanned from standard input."""
     s = session(ctx)
@@ -111,7 +120,7 @@ def printed(
             _scan(s)
             return
         numbers = _numbers(app_nos)
-    records = printing.mark(s, numbers, "printed")
+    records = printing.mark(s, numbers, "printed", others=force or batch_id is None)
     _done(records, _("Printed"))
     if batch_id is not None and except_:
         render.line(
@@ -161,14 +170,15 @@ def _scan(s: Session) -> None:
 
 
 @app.command()
-def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = False) -> None:
     """A misprint: the book goes back to the queue, its failure counted."""
     s = session(ctx)
     records = printing.mark(
         s,
         _numbers(app_nos),
         "failed",
-        check_text(reason, "reason"),
+        check_reason(reason),
+        others=force,
     )
     _done(records, _("Back in the queue"))
 
@@ -191,6 +201,7 @@ def release(
             metavar="HOURS",
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Unclaim books (by number, a batch, or stale batches): back to the queue."""
     s = session(ctx)
@@ -210,7 +221,7 @@ def release(
         numbers = (
             printing.batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
         )
-        records = printing.mark(s, numbers, "released")
+        records = printing.mark(s, numbers, "released", others=force)
     _done(records, _("Released"))
 
 
@@ -258,17 +269,17 @@ def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
         s,
         _numbers(app_nos),
         "cancelled",
-        check_text(reason, "reason"),
+        check_reason(reason),
     )
     _done(records, _("Cancelled"))
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
+def undo(ctx: typer.Context, yes: Yes = False) -> None:
     """Reverse your last action (a claim, a printed mark, an edit, an import…) if nothing
     later depends on it."""
     s = session(ctx)
-    action, books = printing.undo(s)
+    action, books = printing.undo(s, yes)
     if not books:
         render.line(_("Undid your last change ({action}).").format(action=action))
     elif len(books) <= 10:

@@ -33,11 +33,16 @@ def mark(
     action: str,
     reason: str | None = None,
     extra: Mapping | None = None,
+    *,
+    others: bool = True,
 ) -> list[dict]:
     """Apply `action` (printed, failed, released, collected, cancelled) to every book, all or
-    nothing; returns the records as they were. `extra` goes into each event's detail."""
+    nothing; returns the records as they were. `extra` goes into each event's detail. Unless
+    `others`, a book in another operator's batch is refused (the CLI's --force allows it)."""
     with s.store.command(s.stamp, s.operator) as log:
         records = [s.store.require(app_no) for app_no in app_nos]
+        if not others:
+            refuse_other_desks(s, records)
         for record in records:
             apply(s, log, record, action, reason, extra)
     return records
@@ -59,6 +64,26 @@ def apply(
     log(action, record["app_no"], record["batch_id"], detail, status_after)
 
 
+def refuse_other_desks(s: Session, records: Sequence[Mapping]) -> None:
+    """Refused naming the first batch among `records`' (claimed or printed books) that another
+    operator claimed: a desk does not release or fail another desk's books by mistake."""
+    from passq.domain.dates import show_stamp
+
+    for batch_id in dict.fromkeys(r["batch_id"] for r in records if r["batch_id"] is not None):
+        batch = s.store.batch(batch_id)
+        if batch["operator"] != s.operator:
+            raise Refused(
+                _(
+                    "Batch {batch_id} is {operator}'s (claimed {at}): ask them, or add --force "
+                    "if you are sure."
+                ).format(
+                    batch_id=batch_id,
+                    operator=batch["operator"],
+                    at=show_stamp(batch["claimed_at"]),
+                )
+            )
+
+
 def batch_numbers(s: Session, batch_id: int, excepted: list[str]) -> list[str]:
     """The books of batch `batch_id` still claimed, less `excepted` (Refused if none)."""
     s.store.batch(batch_id)
@@ -70,9 +95,13 @@ def stale_batches(s: Session, hours: float) -> list[Mapping]:
     return lifecycle.stale_batches(s.store.open_batches(), s.now, hours)
 
 
-def undo(s: Session) -> tuple[str, list[str]]:
-    """Reverse this operator's last command not yet undone; returns its action and books."""
+def undo(s: Session, confirmed: bool = False) -> tuple[str, list[str]]:
+    """Reverse this operator's last command not yet undone; returns its action and books. A
+    command of an earlier day only when `confirmed`."""
+    from datetime import datetime
+
     from passq.domain import undo as rules
+    from passq.domain.dates import show_date
 
     with s.store.command(s.stamp, s.operator) as log:
         command_id = s.store.last_command(s.operator)
@@ -83,6 +112,14 @@ def undo(s: Session) -> tuple[str, list[str]]:
                 )
             )
         events = s.store.command_events(command_id)
+        day = datetime.fromisoformat(events[0]["at"]).date()
+        if day < s.today and not confirmed:
+            raise Refused(
+                _(
+                    "Your last action ({action}) was on {day}, an earlier day: add --yes to undo "
+                    "it all the same."
+                ).format(action=events[0]["action"], day=show_date(day))
+            )
         rules.refuse_if_changed_later(events, s.store.events_after(max(e["id"] for e in events)))
         for event in events:
             _reverse(s, log, event, command_id)

@@ -70,7 +70,10 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        # Another desk writing (or creating the file) is not damage: say it is busy.
+        if "locked" in str(error) or "busy" in str(error):
+            raise Busy() from None
         raise NotPassqDatabase(str(path)) from None
     except (FileExistsError, NotADirectoryError):
         blocker = next(
