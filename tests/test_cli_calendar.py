@@ -144,3 +144,46 @@ def test_holiday_loader_joins_an_open_transaction(tmp_path) -> None:
         assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     assert conn.execute("SELECT count(*) FROM holidays").fetchone()[0] == 1
+
+
+# --- Issue 11 §9: clear an override; a holiday opened only with --yes, its name kept ---------
+
+
+def test_calendar_clear_removes_an_override(passq) -> None:
+    passq.ok("calendar", "off", "28/06/2024", "--reason", "server down")
+    assert passq.ok("calendar", "clear", "28/06/2024").stdout == (
+        "28/06/2024 is back to the calendar: working day, 250 books.\n"
+    )
+    assert passq.rows("SELECT * FROM calendar") == []
+    before = passq.dump()
+    result = passq("calendar", "clear", "28/06/2024")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "28/06/2024 has no office override: nothing to clear (see 'passq calendar show').\n",
+    )
+    assert passq.dump() == before
+    passq.ok("undo")
+    assert passq.rows("SELECT date, capacity, note FROM calendar") == [
+        ("2024-06-28", 0, "server down")
+    ]
+
+
+def test_calendar_on_a_holiday_names_it_and_asks_for_yes(passq) -> None:
+    passq.ok("config", "show")
+    before = passq.dump()
+    result = passq("calendar", "on", "17/06/2024", "--capacity", "100")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "17/06/2024 is a public holiday (Hari Raya Idul Adha): add --yes to open it all the same.\n",
+    )
+    assert passq.dump() == before
+    passq.ok("calendar", "on", "17/06/2024", "--capacity", "100", "--yes", "--reason", "lembur")
+    shown = passq.json("calendar", "show", "--from", "17/06/2024", "--days", "1")
+    assert shown == [
+        {
+            "date": "2024-06-17",
+            "capacity": 100,
+            "reason": "office: lembur (holiday: Hari Raya Idul Adha)",
+            "holiday": "Hari Raya Idul Adha",
+        }
+    ]
