@@ -158,6 +158,8 @@ def test_deadline_is_pickup_days_before_travel_whatever_the_service() -> None:
         ("printed", "collected", "collected"),
         ("pending", "cancelled", "cancelled"),
         ("printed", "cancelled", "cancelled"),
+        # Printed out of the queue: the printer is the truth (DESIGN §4, issue 11 §6).
+        ("pending", "printed", "printed"),
     ],
 )
 def test_allowed_transitions(status: str, action: str, after: str) -> None:
@@ -167,7 +169,7 @@ def test_allowed_transitions(status: str, action: str, after: str) -> None:
 @pytest.mark.parametrize(
     ("status", "action"),
     [
-        ("pending", "printed"),
+        ("collected", "printed"),
         ("pending", "failed"),
         ("pending", "released"),
         ("claimed", "collected"),

@@ -148,8 +148,35 @@ def main_options(
         raise Invalid(
             _("The operator name contains control characters: remove them and try again.")
         )
-    ctx.obj = Session(db or default_db(), now, who, busy_timeout)
-    ctx.call_on_close(ctx.obj.close)
+    if db is not None and "://" not in str(db) and not db.parent.exists():
+        # Only passq's own folder is made for it: a folder named by hand is a typo if missing.
+        raise Invalid(
+            _(
+                "The folder {folder} of the database does not exist: create it first, or give "
+                "another --db."
+            ).format(folder=db.parent)
+        )
+    ctx.obj = Session(
+        db or default_db(),
+        now,
+        who,
+        busy_timeout,
+        read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
+    )
+    ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
+
+
+# The commands that only read: they open a database they may not write read-only (a backup
+# on read-only media), so a supervisor can look at it.
+READ_ONLY_COMMANDS = frozenset({"list", "show", "find", "report", "plan", "doctor", "export"})
+
+
+def _close(s: Session, announce: bool) -> None:
+    """Close the session; with `announce` (no --db given), say where a new database was
+    created (on standard error: JSON output stays clean)."""
+    if s.created and announce:
+        render.warn(_("Created a new passq database: {path}").format(path=s.db_path))
+    s.close()
 
 
 def main() -> None:

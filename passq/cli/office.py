@@ -167,11 +167,13 @@ app.add_typer(config_app, name="config")
 @config_app.command("show")
 def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Show every setting (shared by every desk using this database)."""
-    settings = session(ctx).settings
+    s = session(ctx)
+    settings = s.settings
     if as_json:
         render.emit_json(settings)
         return
     render.table((_("Setting"), _("Value")), settings.items())
+    render.line(_("Database: {path}").format(path=s.db_path))
 
 
 @config_app.command("set")

@@ -28,7 +28,27 @@ def backup(s: Session, path: Path | None) -> tuple[Path, int]:
     if path is not None:
         target = path / target.name if path.is_dir() else path
     create_private(target)
-    return target, s.store.backup(target)
+    count = s.store.backup(target)
+    _refuse_a_damaged_copy(s, target)
+    return target, count
+
+
+def _refuse_a_damaged_copy(s: Session, target: Path) -> None:
+    """Remove the copy and refuse when the database copied fails its integrity check: a
+    damaged backup would only be found the day it is needed."""
+    from passq.errors import Refused
+    from passq.store.sqlite_readonly import integrity_problems
+
+    problems = integrity_problems(target)
+    if problems:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise Refused(
+            _(
+                "{path} is damaged (integrity check: {problem}): no backup was made; run "
+                "'passq doctor', and restore an earlier backup with 'passq restore'."
+            ).format(path=s.db_path, problem=problems[0])
+        )
 
 
 def restore(s: Session, source: Path) -> tuple[int, int, Path]:

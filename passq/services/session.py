@@ -21,9 +21,19 @@ class Session:
     """The state a command works in, built from the global options (tests build their own)."""
 
     def __init__(
-        self, db: Path, now: str | None, operator: str, busy_timeout: float = 10.0
+        self,
+        db: Path,
+        now: str | None,
+        operator: str,
+        busy_timeout: float = 10.0,
+        *,
+        read_only_ok: bool = False,
     ) -> None:
         self.db_path = db
+        # A command that only reads may open a database it cannot write, read-only.
+        self.read_only_ok = read_only_ok
+        # Whether opening the store created the database file (the CLI says where).
+        self.created = False
         self.busy_timeout = busy_timeout
         self.now_text = now
         self.operator = operator
@@ -38,7 +48,11 @@ class Session:
         if self._store is None:
             from passq.store import open_store
 
-            self._store = open_store(self.db_path, round(self.busy_timeout * 1000))
+            existed = Path(self.db_path).exists()
+            self._store = open_store(
+                self.db_path, round(self.busy_timeout * 1000), read_only_ok=self.read_only_ok
+            )
+            self.created = self.created or not existed
         return self._store
 
     def close(self) -> None:

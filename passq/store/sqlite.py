@@ -74,6 +74,8 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
         # Another desk writing (or creating the file) is not damage: say it is busy.
         if "locked" in str(error) or "busy" in str(error):
             raise Busy() from None
+        if "malformed" in str(error):
+            raise Damaged(str(path)) from None
         raise NotPassqDatabase(str(path)) from None
     except (FileExistsError, NotADirectoryError):
         blocker = next(
