@@ -174,7 +174,8 @@ def test_calendar_on_a_holiday_names_it_and_asks_for_yes(passq) -> None:
     result = passq("calendar", "on", "17/06/2024", "--capacity", "100")
     assert (result.exit_code, result.stderr) == (
         1,
-        "17/06/2024 is a public holiday (Hari Raya Idul Adha): add --yes to open it all the same.\n",
+        "17/06/2024 is a public holiday (Hari Raya Idul Adha): add --yes to open it all the "
+        "same.\n",
     )
     assert passq.dump() == before
     passq.ok("calendar", "on", "17/06/2024", "--capacity", "100", "--yes", "--reason", "lembur")
