@@ -100,3 +100,32 @@ def test_a_damaged_header_is_damaged_or_not_passq_never_a_traceback(passq, garba
     assert result.exit_code in (1, 2)
     assert result.stderr.count("\n") == 1
     assert json.dumps(result.stderr)
+
+
+def test_doctor_json_prints_json_even_without_a_database(passq) -> None:
+    result = passq("doctor", "--json")
+    sentence = f"There is no database at {passq.db}: give the right file with --db."
+    assert (result.exit_code, result.stderr) == (1, sentence + "\n")
+    assert json.loads(result.stdout) == {
+        "database": str(passq.db),
+        "healthy": False,
+        "problems": [sentence],
+    }
+
+
+def test_doctor_json_on_a_file_that_is_not_passq(passq) -> None:
+    passq.db.write_bytes(b"not a database at all" * 100)
+    result = passq("doctor", "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["problems"] == [result.stderr.strip()]
+
+
+def test_doctor_says_on_windows_that_the_folder_protects_the_file(passq, monkeypatch) -> None:
+    passq.ok("add", "A1", "--name", "Budi")
+    monkeypatch.setattr("sys.platform", "win32")
+    note = (
+        "On Windows the database file's own permissions do not protect it: keep it in a folder "
+        "that only the office's staff may open."
+    )
+    assert note in passq.ok("doctor").stdout.splitlines()
+    assert passq.json("doctor")["notes"] == [note]

@@ -137,6 +137,20 @@ def main_options(
     ] = None,
 ) -> None:
     """Print the passport backlog in the order that gets the most people onto their flights."""
+    who = _operator(operator)
+    _check_folder(db)
+    ctx.obj = Session(
+        db or default_db(),
+        now,
+        who,
+        busy_timeout,
+        read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
+    )
+    ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
+
+
+def _operator(operator: str | None) -> str:
+    """The operator's name: given, else the login name; Invalid when empty or unprintable."""
     if not operator:
         import getpass  # with termios and pwd: only without --operator or PASSQ_OPERATOR
 
@@ -148,22 +162,19 @@ def main_options(
         raise Invalid(
             _("The operator name contains control characters: remove them and try again.")
         )
+    return who
+
+
+def _check_folder(db: Path | None) -> None:
+    """Invalid when --db names a file in a folder that does not exist: only passq's own
+    folder is made for it; a folder named by hand is a typo if it is missing."""
     if db is not None and "://" not in str(db) and not db.parent.exists():
-        # Only passq's own folder is made for it: a folder named by hand is a typo if missing.
         raise Invalid(
             _(
                 "The folder {folder} of the database does not exist: create it first, or give "
                 "another --db."
             ).format(folder=db.parent)
         )
-    ctx.obj = Session(
-        db or default_db(),
-        now,
-        who,
-        busy_timeout,
-        read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
-    )
-    ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
 
 
 # The commands that only read: they open a database they may not write read-only (a backup
