@@ -104,3 +104,19 @@ def test_an_empty_reason_is_refused(passq, add_books, command) -> None:
         2,
         "The reason is empty: say why with --reason, e.g. --reason smudged.",
     )
+
+
+def test_nan_is_not_a_number_of_seconds_or_hours(passq) -> None:
+    passq.ok("config", "show")
+    refused(
+        passq,
+        ["--busy-timeout", "nan", "list"],
+        2,
+        "Invalid --busy-timeout 'nan': give a number of seconds from 0 to 600.",
+    )
+    refused(
+        passq,
+        ["release", "--stale", "NaN"],
+        2,
+        "Invalid --stale 'nan': give a number of hours, e.g. --stale 8.",
+    )

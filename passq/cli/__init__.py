@@ -139,6 +139,8 @@ def main_options(
     """Print the passport backlog in the order that gets the most people onto their flights."""
     who = _operator(operator)
     _check_folder(db)
+    if busy_timeout != busy_timeout:  # NaN passes typer's range check
+        raise Invalid(_("Invalid --busy-timeout 'nan': give a number of seconds from 0 to 600."))
     ctx.obj = Session(
         db or default_db(),
         now,

@@ -208,6 +208,8 @@ def release(
     if sum(given is not None and given != [] for given in (app_nos, batch_id, stale)) > 1:
         raise Invalid(_("Give one of application numbers, --batch or --stale."))
     if stale is not None:
+        if stale != stale:  # NaN passes typer's range check
+            raise Invalid(_("Invalid --stale 'nan': give a number of hours, e.g. --stale 8."))
         batches = printing.stale_batches(s, stale)
         if not batches:
             render.line(
