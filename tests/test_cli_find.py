@@ -36,7 +36,13 @@ def test_find_by_any_word_of_the_name_ignoring_case_and_accents(passq) -> None:
 def test_find_by_phone_in_any_written_form(passq) -> None:
     passq.ok("add", "1001", "--name", "Budi", "--phone", "0812-3456-7890")
     passq.ok("add", "1002", "--name", "Ani", "--phone", "+62 813 1111 2222")
-    for typed in ("081234567890", "0812-3456-7890", "62812 3456 7890", "+62 812-3456-7890"):
+    for typed in (
+        "081234567890",
+        "0812-3456-7890",
+        "62812 3456 7890",
+        "+62 812-3456-7890",
+        "(0812) 3456.7890",
+    ):
         assert [b["app_no"] for b in passq.json("find", typed)["books"]] == ["1001"], typed
 
 
