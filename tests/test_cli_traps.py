@@ -170,3 +170,20 @@ def test_import_enforces_the_office_pattern(passq, tmp_path) -> None:
     assert passq.dump() == before
     passq.ok("import", str(source), "--skip-invalid")
     assert passq.rows("SELECT app_no FROM applications") == [("3301240627000918",)]
+
+
+def test_import_refuses_a_weekday_that_does_not_match(passq, tmp_path) -> None:
+    source = tmp_path / "books.csv"
+    source.write_text(
+        'app_no,name,travel\nA1,Budi,"Selasa, 1 Juli 2024"\nA2,Ani,5 Agu 2024\n',
+        encoding="utf-8",
+        newline="",
+    )
+    passq.ok("config", "show")
+    before = passq.dump()
+    result = passq("import", str(source))
+    assert result.exit_code == 2
+    assert "1 Juli 2024 is a Monday, not a Tuesday" in " ".join(result.stdout.split())
+    assert passq.dump() == before
+    passq.ok("import", str(source), "--skip-invalid")
+    assert passq.rows("SELECT app_no, travel FROM applications") == [("A2", "2024-08-05")]

@@ -74,7 +74,7 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
         # Another desk writing (or creating the file) is not damage: say it is busy.
         if "locked" in str(error) or "busy" in str(error):
             raise Busy() from None
-        if "malformed" in str(error):
+        if "malformed" in str(error) or _sqlite_header(path):
             raise Damaged(str(path)) from None
         raise NotPassqDatabase(str(path)) from None
     except (FileExistsError, NotADirectoryError):
@@ -108,6 +108,12 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
         conn.execute("PRAGMA journal_mode = WAL")
         _migrate(conn)
     return conn
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether `path` starts as an SQLite database does (one SQLite cannot read is damaged)."""
+    with open(path, "rb") as file:
+        return file.read(16) == b"SQLite format 3\x00"
 
 
 def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
