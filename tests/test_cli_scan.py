@@ -63,3 +63,14 @@ def test_a_book_printed_out_of_the_queue_can_be_undone(passq, add_books) -> None
     assert passq.rows("SELECT status, printed_at, batch_id FROM applications") == [
         ("pending", None, None)
     ]
+
+
+def test_a_cancelled_book_scanned_is_set_aside(passq, add_books) -> None:
+    add_books(("A1",))
+    passq.ok("cancel", "A1", "--reason", "withdrawn")
+    result = passq("printed", "-", input="A1\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Application A1 is cancelled: it was withdrawn; keep the book aside and check it with "
+        "the supervisor.\n",
+    )

@@ -31,13 +31,22 @@ _HINTS = {
 }
 
 
+# Where the hint depends on the status too: (action, status) -> hint.
+_STATUS_HINTS = {
+    ("printed", "cancelled"): _l(
+        "it was withdrawn; keep the book aside and check it with the supervisor"
+    ),
+}
+
+
 def check_transition(record: Mapping, action: str) -> str:
     """The status `action` leaves `record` in, or Refused naming why it is not allowed."""
     allowed_from, status_after = TRANSITIONS[action]
     if record["status"] not in allowed_from:
+        hint = _STATUS_HINTS.get((action, record["status"]), _HINTS[action])
         raise Refused(
             _("Application {app_no} is {status}: {hint}.").format(
-                app_no=record["app_no"], status=record["status"], hint=_HINTS[action]
+                app_no=record["app_no"], status=record["status"], hint=hint
             )
         )
     return status_after
