@@ -115,3 +115,23 @@ def test_show_a_printed_and_a_collected_book(passq) -> None:
         in passq.ok("show", "1001").stdout.splitlines()
     )
     assert any(line.startswith("│ 27/06/2024 08:00") for line in collected)
+
+
+def test_every_search_seeks_an_index_never_scans_the_books(passq) -> None:
+    # Speed without a clock (bench/find.py times it): no full scan of applications.
+    import sqlite3
+
+    from passq.domain.search import parse_query
+    from passq.store.sqlite_find import where_clause
+
+    passq.ok("add", "1001", "--name", "Budi Widodo", "--phone", "0812-3456-7890")
+    for text in ("widodo", "budi widodo", "0812-3456-7890", "3301-2406", "1001"):
+        where, params = where_clause(parse_query(text))
+        with sqlite3.connect(passq.db) as conn:
+            plan = [
+                row[3]
+                for row in conn.execute(
+                    f"EXPLAIN QUERY PLAN SELECT * FROM applications WHERE {where}", params
+                )
+            ]
+        assert not any(step.startswith("SCAN applications") for step in plan), (text, plan)

@@ -16,18 +16,7 @@ _AFTER = "\U0010ffff"
 def find(conn: sqlite3.Connection, query: Query, limit: int) -> tuple[list[dict], int]:
     """The applications `query` matches, newest first (applied, then entered), at most
     `limit`; with the number of all that match."""
-    conditions, params = [], []
-    expression = query.match_expression()
-    if expression is not None:
-        conditions.append("rowid IN (SELECT rowid FROM find_words WHERE find_words MATCH ?)")
-        params.append(expression)
-    if query.phone is not None:
-        conditions.append("phone = ?")
-        params.append(query.phone)
-    if query.app_no is not None:
-        conditions.append("(app_no >= ? AND app_no < ?)")
-        params += [query.app_no, query.app_no + _AFTER]
-    where = " OR ".join(conditions)
+    where, params = where_clause(query)
     total = conn.execute(f"SELECT count(*) FROM applications WHERE {where}", params).fetchone()[0]
     cursor = conn.execute(
         f"SELECT * FROM applications WHERE {where} "
@@ -43,3 +32,19 @@ def find(conn: sqlite3.Connection, query: Query, limit: int) -> tuple[list[dict]
                 record[column] = date.fromisoformat(record[column])
         records.append(record)
     return records, total
+
+
+def where_clause(query: Query) -> tuple[str, list[str]]:
+    """The condition `find` selects by, each term served by an index (OR of index seeks)."""
+    conditions, params = [], []
+    expression = query.match_expression()
+    if expression is not None:
+        conditions.append("rowid IN (SELECT rowid FROM find_words WHERE find_words MATCH ?)")
+        params.append(expression)
+    if query.phone is not None:
+        conditions.append("phone = ?")
+        params.append(query.phone)
+    if query.app_no is not None:
+        conditions.append("(app_no >= ? AND app_no < ?)")
+        params += [query.app_no, query.app_no + _AFTER]
+    return " OR ".join(conditions), params
