@@ -107,7 +107,6 @@ def with_office_numbers(s: Session, table: Table, checked: Checked) -> Checked:
             continue
         records.append(record)
         rows.append(row)
-    problems.sort(key=lambda problem: problem.row)
     return Checked(records, rows, problems, checked.rows)
 
 
