@@ -137,3 +137,17 @@ def test_doctor_says_on_windows_that_the_folder_protects_the_file(passq, monkeyp
     )
     assert note in passq.ok("doctor").stdout.splitlines()
     assert passq.json("doctor")["notes"] == [note]
+
+
+def test_a_database_name_with_bytes_that_are_not_text_is_no_traceback(tmp_path: Path) -> None:
+    # `--db $'\xff.db'` on Linux: Python holds the byte as \udcff (surrogateescape).
+    db = tmp_path / "\udcff.db"
+    result = run(db, "doctor", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["healthy"] is False
+    assert run(db, "add", "A1", "--name", "Budi").exit_code == 0
+    shown = run(db, "config", "show")
+    assert (shown.exit_code, shown.stdout.splitlines()[-1]) == (
+        0,
+        f"Database: {tmp_path}/\\udcff.db",
+    )

@@ -162,8 +162,10 @@ def test_random_text_in_any_option_or_argument_is_never_a_traceback(office, name
     flags = [p.opts[0] for p in command.params if getattr(p, "is_flag", False)]
     target = data.draw(st.sampled_from([*params, *GLOBAL, "stdin"]), label="under test")
     # A command line cannot hold a NUL character (execve ends each argument at one); standard
-    # input can.
-    argv_text = st.text(st.characters(blacklist_characters="\x00"), max_size=40)
+    # input can. Bytes that are not UTF-8 reach Python as \udc80-\udcff (surrogateescape).
+    undecodable = st.sampled_from([chr(c) for c in range(0xDC80, 0xDD00)])
+    characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    argv_text = st.text(st.one_of(characters, undecodable), max_size=40)
     text = data.draw(st.text(max_size=40) if target == "stdin" else argv_text, label="text")
     chosen = data.draw(st.lists(st.sampled_from(flags), unique=True) if flags else st.just([]))
     global_under_test = (target, text) if target in GLOBAL else None
