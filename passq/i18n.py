@@ -276,6 +276,11 @@ def format_day(day: date, long: bool = False, year: bool = False) -> str:
     return f"{short}/{day.year}" if year else short
 
 
+def day_name(weekday: int) -> str:
+    """The name of weekday 0–6 (Monday first) in the current language (Senin, Monday)."""
+    return _DAYS[language()][weekday]
+
+
 def month_name(month: int) -> str:
     """The name of month 1–12 in the current language (Juni, June)."""
     return _MONTHS[language()][month - 1]

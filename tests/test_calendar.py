@@ -65,7 +65,10 @@ def test_off_override_closes_a_working_day(holidays_2024):
 def test_override_on_a_holiday_wins(holidays_2024):
     cal = calendar(holidays_2024, {date(2024, 6, 18): (80, "")})
     assert cal.capacity(date(2024, 6, 18)) == 80
-    assert cal.reason(date(2024, 6, 18)) == "office: 80 books"
+    # The holiday's name stays beside the office's decision (issue 11 §9).
+    assert cal.reason(date(2024, 6, 18)) == (
+        "office: 80 books (holiday: Cuti Bersama Hari Raya Idul Adha)"
+    )
 
 
 def test_add_working_days_across_the_june_2024_holidays(holidays_2024):

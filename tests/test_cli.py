@@ -183,7 +183,9 @@ def test_printed_by_number_batch_except_and_scanner(passq, add_books) -> None:
         "Still claimed in batch 1: A4, A3. Release them or mark them failed.\n"
     )
     scanned = passq.ok("printed", "-", input="A3\n\nA3\n")
-    assert scanned.stdout == "Printed 1 book(s): A3.\n"
+    assert scanned.stdout == (
+        "A3: printed.\nA3: scanned again, already recorded.\nScanning done: 1 printed, 0 refused.\n"
+    )
     assert passq.rows("SELECT app_no, status FROM applications ORDER BY 1") == [
         ("A1", "printed"),
         ("A2", "printed"),
@@ -196,16 +198,14 @@ def test_printed_by_number_batch_except_and_scanner(passq, add_books) -> None:
     ("args", "code", "sentence"),
     [
         (
-            ["printed", "A1"],
+            ["collected", "A1"],
             1,
-            "Application A1 is pending: only claimed books can be marked printed; "
-            "claim it with 'passq next-batch'.",
+            "Application A1 is pending: only printed books can be handed over.",
         ),
         (
-            ["printed", "B1", "A1"],
+            ["collected", "A1", "B1"],
             1,
-            "Application A1 is pending: only claimed books can be "
-            "marked printed; claim it with 'passq next-batch'.",
+            "Application A1 is pending: only printed books can be handed over.",
         ),
         (["printed", "ZZ"], 1, "No application ZZ: check the number, or add it with 'passq add'."),
         (["printed"], 2, "No application numbers given: name them, or give '-' to read them."),

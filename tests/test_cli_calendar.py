@@ -78,7 +78,7 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
-            "timezone, stale_hours, csv_delimiter.",
+            "timezone, stale_hours, csv_delimiter, app_no_pattern.",
         ),
         (
             ["config", "set", "capacity", "100001"],
@@ -121,6 +121,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "timezone": "Asia/Jakarta",
         "stale_hours": 8,
         "csv_delimiter": ",",
+        "app_no_pattern": "[A-Za-z0-9][A-Za-z0-9/-]{0,39}",
     }
     assert passq.rows("SELECT detail FROM events WHERE action = 'config' ORDER BY id") == [
         ('{"office": [null, "Kantor Imigrasi Cilacap"]}',),
@@ -144,3 +145,47 @@ def test_holiday_loader_joins_an_open_transaction(database) -> None:
     assert load(2030) == {date(2030, 1, 1): "Tahun Baru"}
     opened.close()
     assert query(database, "SELECT count(*) FROM holidays") == [(1,)]
+
+
+# --- Issue 11 §9: clear an override; a holiday opened only with --yes, its name kept ---------
+
+
+def test_calendar_clear_removes_an_override(passq) -> None:
+    passq.ok("calendar", "off", "28/06/2024", "--reason", "server down")
+    assert passq.ok("calendar", "clear", "28/06/2024").stdout == (
+        "28/06/2024 is back to the calendar: working day, 250 books.\n"
+    )
+    assert passq.rows("SELECT * FROM calendar") == []
+    before = passq.dump()
+    result = passq("calendar", "clear", "28/06/2024")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "28/06/2024 has no office override: nothing to clear (see 'passq calendar show').\n",
+    )
+    assert passq.dump() == before
+    passq.ok("undo")
+    assert passq.rows("SELECT date, capacity, note FROM calendar") == [
+        ("2024-06-28", 0, "server down")
+    ]
+
+
+def test_calendar_on_a_holiday_names_it_and_asks_for_yes(passq) -> None:
+    passq.ok("config", "show")
+    before = passq.dump()
+    result = passq("calendar", "on", "17/06/2024", "--capacity", "100")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "17/06/2024 is a public holiday (Hari Raya Idul Adha): add --yes to open it all the "
+        "same.\n",
+    )
+    assert passq.dump() == before
+    passq.ok("calendar", "on", "17/06/2024", "--capacity", "100", "--yes", "--reason", "lembur")
+    shown = passq.json("calendar", "show", "--from", "17/06/2024", "--days", "1")
+    assert shown == [
+        {
+            "date": "2024-06-17",
+            "capacity": 100,
+            "reason": "office: lembur (holiday: Hari Raya Idul Adha)",
+            "holiday": "Hari Raya Idul Adha",
+        }
+    ]

@@ -61,17 +61,14 @@ def test_missing_name_in_indonesian(passq):
 def test_a_refused_transition_says_its_hint_in_the_language_of_the_command(passq):
     # The hints are built when passq.domain.lifecycle is imported: they must follow the language.
     assert invoke(passq, ["add", "A1", "--name", "Budi"], EN).exit_code == 0
-    indonesian = invoke(passq, ["printed", "A1"], ID)
+    indonesian = invoke(passq, ["collected", "A1"], ID)
     assert indonesian.exit_code == 1
     assert (
-        "Permohonan A1 berstatus pending: hanya buku yang sudah diambil yang dapat ditandai "
-        "dicetak; ambil dengan 'passq next-batch'." in indonesian.output
+        "Permohonan A1 berstatus pending: hanya buku yang sudah dicetak yang dapat "
+        "diserahkan." in indonesian.output
     )
-    english = invoke(passq, ["printed", "A1"], EN)
-    assert (
-        "Application A1 is pending: only claimed books can be marked printed; "
-        "claim it with 'passq next-batch'." in english.output
-    )
+    english = invoke(passq, ["collected", "A1"], EN)
+    assert "Application A1 is pending: only printed books can be handed over." in english.output
 
 
 def test_unknown_lang_is_a_usage_error(passq):

@@ -130,5 +130,6 @@ def test_the_report_counts_undone_actions_nowhere(passq, add_books) -> None:
     plan = passq.json("plan", now="2024-06-27T18:00")
     assert plan["items"] == []
     # Undone the next day, a print stays in the day it was done (a past report never changes).
-    passq.ok("undo", operator="budi", now="2024-06-28T08:00")  # the second print of the batch
+    # The second print of the batch; an action of an earlier day is undone with --yes.
+    passq.ok("undo", "--yes", operator="budi", now="2024-06-28T08:00")
     assert passq.json("report", "--date", "27/06/2024", now="2024-06-28T09:00")["printed"] == 4

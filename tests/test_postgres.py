@@ -11,6 +11,7 @@ import pytest
 from passq.store import display_name
 from passq.store.postgres import PostgresStore
 from passq.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
+from passq.store.sqlite_schema import SCHEMA_VERSION as SQLITE_SCHEMA
 from tests.conftest import Passq, query
 
 NOW = "2024-06-27T08:00"
@@ -126,13 +127,14 @@ def test_backup_writes_the_portable_sqlite_file_and_restore_reads_it_back(
     assert on_file.rows("SELECT id, action, app_no, command_id FROM events ORDER BY id") == (
         passq.rows("SELECT id, action, app_no, command_id FROM events ORDER BY id")
     )
-    passq.ok("printed", "--batch", "1", now="2024-06-27T10:00")
+    passq.ok("printed", "--batch", "1", operator="budi", now="2024-06-27T10:00")
     passq.ok("add", "A4", "--name", "Pemohon A4", now="2024-06-27T10:00")
     replaced = passq.dump()
     result = passq.ok("restore", str(target), now="2024-06-27T19:00")
     aside = Path(f"{Path(passq.db.split('?')[0]).name}.db.replaced-20240627-1900")
     assert result.stdout == (
-        f"Restored {target} (schema 4, 3 applications) into {display_name(passq.db)}; the "
+        f"Restored {target} (schema {SQLITE_SCHEMA}, 3 applications) into "
+        f"{display_name(passq.db)}; the "
         f"replaced database is kept as {aside}.\n"
     )
     assert passq.dump() == saved

@@ -89,7 +89,7 @@ def test_the_first_schema_opens_in_the_current_one_with_every_row_intact(passq, 
     shown = passq.json("show", "3301240624000002")
     assert [e["action"] for e in shown["history"]] == ["added", "claimed", "printed", "failed"]
     assert shown["application"]["failures"] == 1
-    passq.ok("printed", "--batch", "2")
+    passq.ok("printed", "--batch", "2", operator="budi")
     assert passq.rows("SELECT status FROM applications WHERE app_no = '3301240624000003'") == [
         ("printed",)
     ]

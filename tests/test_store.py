@@ -119,10 +119,10 @@ def test_transition_is_all_or_nothing(conn) -> None:
     desk.add(conn, book("A2"), AT, "ani")
     batch_id, _ = desk.claim(conn, lambda queue: ["A1"], AT, "ani")
     with pytest.raises(Refused, match="^Application A2 is pending"):
-        desk.transition(conn, ["A1", "A2"], "printed", AT, "ani")
+        desk.transition(conn, ["A1", "A2"], "released", AT, "ani")
     assert conn.get("A1")["status"] == "claimed"
-    printed = "SELECT count(*) FROM events WHERE action = 'printed'"
-    assert count(conn, printed) == 0
+    released = "SELECT count(*) FROM events WHERE action = 'released'"
+    assert count(conn, released) == 0
     desk.transition(conn, ["A1"], "printed", AT, "ani")
     assert conn.get("A1")["printed_at"] == AT
     desk.transition(conn, ["A1"], "failed", AT, "ani", "smudged")

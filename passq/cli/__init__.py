@@ -17,7 +17,7 @@ from passq.cli import render
 from passq.errors import Invalid, PassqError
 from passq.i18n import _, _l
 from passq.services.session import Session
-from passq.store import is_url, neutral_error
+from passq.store import display_name, is_url, neutral_error
 
 # typer's bundled Click in the user's language (help, usage errors): before any command is built.
 i18n.install_click_translations()
@@ -41,7 +41,7 @@ class PassqGroup(TyperGroup):
         except Exception as error:
             # A full disk, a read-only file, a damaged database, a lost server…: one sentence.
             db = getattr(ctx.find_root().obj, "db_path", None)
-            problem = neutral_error(error, None if db is None else str(db))
+            problem = neutral_error(error, None if db is None else display_name(db))
             if problem is None:
                 raise
             render.warn(str(problem))
@@ -145,6 +145,22 @@ def main_options(
     ] = None,
 ) -> None:
     """Print the passport backlog in the order that gets the most people onto their flights."""
+    who = _operator(operator)
+    _check_folder(db)
+    if busy_timeout != busy_timeout:  # NaN passes typer's range check
+        raise Invalid(_("Invalid --busy-timeout 'nan': give a number of seconds from 0 to 600."))
+    ctx.obj = Session(
+        _database(db) if db else default_db(),
+        now,
+        who,
+        busy_timeout,
+        read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
+    )
+    ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
+
+
+def _operator(operator: str | None) -> str:
+    """The operator's name: given, else the login name; Invalid when empty or unprintable."""
     if not operator:
         import getpass  # with termios and pwd: only without --operator or PASSQ_OPERATOR
 
@@ -152,8 +168,36 @@ def main_options(
     who = operator.strip()
     if not who:
         raise Invalid(_("The operator name is empty: give it with --operator."))
-    ctx.obj = Session(_database(db) if db else default_db(), now, who, busy_timeout)
-    ctx.call_on_close(ctx.obj.close)
+    if any(ord(c) < 32 or ord(c) == 127 for c in who):
+        raise Invalid(
+            _("The operator name contains control characters: remove them and try again.")
+        )
+    return who
+
+
+def _check_folder(db: str | None) -> None:
+    """Invalid when --db names a file in a folder that does not exist: only passq's own
+    folder is made for it; a folder named by hand is a typo if it is missing."""
+    if db is not None and "://" not in db and not Path(db).parent.exists():
+        raise Invalid(
+            _(
+                "The folder {folder} of the database does not exist: create it first, or give "
+                "another --db."
+            ).format(folder=Path(db).parent)
+        )
+
+
+# The commands that only read: they open a database they may not write read-only (a backup
+# on read-only media), so a supervisor can look at it.
+READ_ONLY_COMMANDS = frozenset({"list", "show", "find", "report", "plan", "doctor", "export"})
+
+
+def _close(s: Session, announce: bool) -> None:
+    """Close the session; with `announce` (no --db given), say where a new database was
+    created (on standard error: JSON output stays clean)."""
+    if s.created and announce:
+        render.warn(_("Created a new passq database: {path}").format(path=s.db_path))
+    s.close()
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import typer
 from passq.cli import PassqGroup, _database, app, render, session
 from passq.cli.counter import LIST_STATUSES
 from passq.cli.options import AsJson
-from passq.errors import Invalid, Refused
+from passq.errors import Invalid, PassqError, Refused
 from passq.i18n import _, _l, ngettext
 from passq.services import admin
 from passq.store import display_name
@@ -63,8 +63,18 @@ def doctor(
 ) -> None:
     """Check the database: schema, integrity, WAL, counts, open batches, events against statuses."""
     s = session(ctx)
-    facts, found = admin.doctor(s)
-    stale_hours = s.settings["stale_hours"]
+    try:
+        facts, found = admin.doctor(s)
+        stale_hours = s.settings["stale_hours"]
+    except Exception as error:
+        # `doctor --json` always prints JSON, even when it cannot open the database.
+        problem = _as_problem(error, s.db_path)
+        if not as_json or problem is None:
+            raise
+        shown = display_name(s.db_path)  # never the password of a server's URL
+        render.emit_json({"database": shown, "healthy": False, "problems": [str(problem)]})
+        raise problem from None
+    windows = _windows_note()
     if as_json:
         render.emit_json(
             {
@@ -73,16 +83,36 @@ def doctor(
                 "stale_hours": stale_hours,
                 "problems": found.problems,
                 "healthy": found.healthy,
+                "notes": [windows] if windows else [],
             }
         )
     else:
         _render_doctor(facts, found, stale_hours)
+        if windows:
+            render.line(windows)
     if not found.healthy:
         raise Refused(
             _(
                 "passq doctor found {n} problem(s), listed above: fix them, or restore a backup."
             ).format(n=len(found.problems))
         )
+
+
+def _as_problem(error: Exception, db: Path | str) -> PassqError | None:
+    """The one-sentence error `error` stands for (None: not a database problem)."""
+    from passq.store import display_name, neutral_error
+
+    return error if isinstance(error, PassqError) else neutral_error(error, display_name(db))
+
+
+def _windows_note() -> str | None:
+    """On Windows the file's mode bits do not keep others out: the folder's permissions do."""
+    if not sys.platform.startswith("win"):
+        return None
+    return _(
+        "On Windows the database file's own permissions do not protect it: keep it in a folder "
+        "that only the office's staff may open."
+    )
 
 
 def _render_doctor(facts: dict, found, stale_hours: float) -> None:
@@ -249,6 +279,7 @@ def import_(
         return
     with render.progress(_("Checking rows"), len(table.rows), PROGRESS_ROWS) as advance:
         checked = importer.check_rows(table, s.today, advance)
+    checked = admin.with_office_numbers(s, table, checked)
 
     try:
         merged = admin.import_table(

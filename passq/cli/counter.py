@@ -15,9 +15,10 @@ from passq.cli.options import (
     Service,
     Travel,
     Urgent,
+    Yes,
 )
 from passq.domain import queue as rule
-from passq.domain.dates import show_date, show_day
+from passq.domain.dates import show_date, show_day, show_stamp
 from passq.domain.explain import explain
 from passq.domain.records import FIELDS, STATUSES, deadline, due
 from passq.errors import Invalid
@@ -60,10 +61,11 @@ def add(
     phone: Phone = None,
     urgent: Urgent = None,
     note: Note = None,
+    yes: Yes = False,
 ) -> None:
     """Register one pending passport book."""
     s = session(ctx)
-    record = counter.add(s, app_no, _fields(**locals()))
+    record = counter.add(s, app_no, _fields(**locals()), yes)
     render.line(
         _("Added {app_no} ({service}): {dates}.").format(
             app_no=record["app_no"], service=record["service"], dates=_dates_line(record, s)
@@ -85,10 +87,11 @@ def edit(
     phone: Phone = None,
     urgent: Urgent = None,
     note: Note = None,
+    yes: Yes = False,
 ) -> None:
     """Correct a record; an empty value clears a field; every change is logged."""
     s = session(ctx)
-    current, changes = counter.edit(s, app_no, _fields(**locals()))
+    current, changes = counter.edit(s, app_no, _fields(**locals()), yes)
     updated = {**current, **changes}
     render.line(
         _("Updated {app_no} ({fields}): {dates}.").format(
@@ -134,14 +137,44 @@ def show(
             )
         )
         render.line("  " + _explain(s, placement, record))
+    for handed in _handover_lines(record, events):
+        render.line("  " + handed)
     render.table(
         (_("When"), _("Who"), _("What"), _("Batch"), _("Detail")),
         (
-            (e["at"], e["operator"], e["action"], e["batch_id"], _detail_text(e["detail"]))
+            (
+                show_stamp(e["at"]),
+                e["operator"],
+                e["action"],
+                e["batch_id"],
+                _detail_text(e["detail"]),
+            )
             for e in events
         ),
         title=_("History"),
     )
+
+
+def _handover_lines(record: dict, events: list[dict]) -> list[str]:
+    """Where a printed book is: ready for collection since when; a collected one: when, to
+    whom."""
+    if record["status"] == "printed" and record["printed_at"]:
+        return [
+            _("Printed {at}: ready for collection since then.").format(
+                at=show_stamp(record["printed_at"])
+            )
+        ]
+    if record["status"] != "collected" or not record["collected_at"]:
+        return []
+    handed = next((e for e in reversed(events) if e["action"] == "collected"), None)
+    by = handed["detail"].get("by") if handed else None
+    clerk = handed["operator"] if handed else "-"
+    at = show_stamp(record["collected_at"])
+    if by:
+        text = _("Collected {at} by {by} for the applicant, handed over by {clerk}.")
+    else:
+        text = _("Collected {at} by the applicant, handed over by {clerk}.")
+    return [text.format(at=at, by=by, clerk=clerk)]
 
 
 def _explain(s: Session, placement: rule.Placement, record: dict) -> str:
@@ -192,3 +225,74 @@ def list_(
         render.line(_("No applications with status {status}.").format(status=status))
     else:
         render.records(rows)
+
+
+@app.command()
+def find(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            help=_l("Part of the name or destination, a phone number, or an application number."),
+            metavar="TEXT",
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help=_l("At most this many."))
+    ] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """Find books by name (any word, case and accents ignored), phone (any written form) or
+    number: newest first, with status, travel and planned print day."""
+    rows, total = counter.find(session(ctx), text, limit)
+    if as_json:
+        render.emit_json({"total": total, "books": rows})
+        return
+    if not rows:
+        render.line(_("No book matches '{text}'.").format(text=text))
+        return
+    render.table(
+        (
+            _("App no"),
+            _("Name"),
+            _("Status"),
+            _("Applied"),
+            _("Travel"),
+            _("Destination"),
+            _("Planned"),
+            _("Phone"),
+        ),
+        (
+            (
+                row["app_no"],
+                row["name"],
+                row["status"],
+                show_date(row["applied"]),
+                show_date(row["travel"]),
+                row["destination"],
+                _found_when(row),
+                row["phone"],
+            )
+            for row in rows
+        ),
+    )
+    if total > len(rows):
+        render.line(
+            _(
+                "The newest {shown} of {total} shown: add a word to narrow the search, or give "
+                "--limit."
+            ).format(shown=len(rows), total=total)
+        )
+
+
+def _found_when(row: dict) -> str:
+    """The planned print day of a pending book, or when it left the queue."""
+    if row["status"] == "pending":
+        return show_day(row["planned_day"]) if row["planned_day"] else _("not planned")
+    if row["status"] == "printed":
+        return _("printed {at}").format(at=show_stamp(row["printed_at"]))
+    if row["status"] == "collected":
+        return _("collected {at}").format(at=show_stamp(row["collected_at"]))
+    if row["status"] == "claimed":
+        return _("in batch {batch_id}").format(batch_id=row["batch_id"])
+    return "-"

@@ -7,11 +7,12 @@ import typer
 
 from passq import cli
 from passq.cli import PassqGroup, app, render, session
-from passq.cli.options import AsJson
+from passq.cli.options import AsJson, Yes
 from passq.cli.printing import next_batch
 from passq.cli.supervisor import report
 from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
+from passq.errors import Refused
 from passq.i18n import _, _l
 from passq.services import office
 from passq.store import display_name, local_name
@@ -89,14 +90,40 @@ def calendar_on(
         int, typer.Option("--capacity", min=1, max=100_000, help=_l("Books that day."))
     ],
     reason: OverrideReason = "",
+    yes: Yes = False,
 ) -> None:
     """Open a day with a capacity (a Saturday overtime shift, a day with more printers)."""
     s = session(ctx)
     opened = parse_date(day, s.today, "date")
+    holiday = s.calendar.holiday(opened)
+    if holiday is not None and not yes:
+        raise Refused(
+            _("{day} is a public holiday ({holiday}): add --yes to open it all the same.").format(
+                day=show_date(opened), holiday=holiday
+            )
+        )
     office.set_override(s, opened, capacity, check_text(reason, "reason"))
     render.line(
         _("{day} is a print day for {capacity} books.").format(
             day=show_date(opened), capacity=capacity
+        )
+    )
+
+
+@calendar_app.command("clear")
+def calendar_clear(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help=_l("The day to give back."), metavar="DATE")],
+) -> None:
+    """Remove the office's override of a day: it is again as the calendar has it."""
+    s = session(ctx)
+    cleared = parse_date(day, s.today, "date")
+    office.clear_override(s, cleared)
+    render.line(
+        _("{day} is back to the calendar: {reason}, {capacity} books.").format(
+            day=show_date(cleared),
+            reason=s.calendar.reason(cleared),
+            capacity=s.calendar.capacity(cleared),
         )
     )
 
@@ -116,7 +143,15 @@ def calendar_show(
     listed = s.calendar.days(first, days)
     if as_json:
         render.emit_json(
-            [{"date": d.date, "capacity": d.capacity, "reason": d.reason} for d in listed]
+            [
+                {
+                    "date": d.date,
+                    "capacity": d.capacity,
+                    "reason": d.reason,
+                    "holiday": s.calendar.holiday(d.date),
+                }
+                for d in listed
+            ]
         )
         return
     render.table(
@@ -134,11 +169,13 @@ app.add_typer(config_app, name="config")
 @config_app.command("show")
 def config_show(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Show every setting (shared by every desk using this database)."""
-    settings = session(ctx).settings
+    s = session(ctx)
+    settings = s.settings
     if as_json:
         render.emit_json(settings)
         return
     render.table((_("Setting"), _("Value")), settings.items())
+    render.line(_("Database: {path}").format(path=display_name(s.db_path)))
 
 
 @config_app.command("set")

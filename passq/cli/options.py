@@ -54,3 +54,13 @@ AppNos = Annotated[
 
 
 Reason = Annotated[str, typer.Option("--reason", help=_l("Why (kept in the history)."))]
+
+
+Yes = Annotated[
+    bool, typer.Option("--yes", help=_l("Confirm a value or an action passq asks about."))
+]
+
+
+Force = Annotated[
+    bool, typer.Option("--force", help=_l("Act on another operator's batch all the same."))
+]

@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from passq.cli import app, render, session
-from passq.cli.options import AppNos, AsJson, Reason
+from passq.cli.options import AppNos, AsJson, Force, Reason, Yes
 from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
-from passq.domain.records import check_text
-from passq.errors import Invalid
+from passq.domain.records import check_app_no, check_name, check_text
+from passq.errors import Invalid, PassqError
 from passq.i18n import _, _l
 from passq.services import counter, printing
 from passq.services.session import Session
@@ -65,6 +65,14 @@ def _numbers(app_nos: list[str] | None) -> list[str]:
     return checked
 
 
+def check_reason(text: str) -> str:
+    """A --reason: printable and not empty (it is what the history keeps)."""
+    reason = check_text(text, "reason")
+    if not reason:
+        raise Invalid(_("The reason is empty: say why with --reason, e.g. --reason smudged."))
+    return reason
+
+
 def _done(records: list[dict], verb: str) -> None:
     render.line(
         _("{verb} {n} book(s): {numbers}.").format(
@@ -81,7 +89,10 @@ def printed(
     app_nos: Annotated[
         list[str] | None,
         typer.Argument(
-            help=_l("Application numbers, or '-' to read one a line (barcode scanner)."),
+            help=_l(
+                "Application numbers, or '-' to read one a line (barcode scanner), each recorded "
+                "as it is scanned; end with Ctrl-D (on Windows: Ctrl-Z, then Enter)."
+            ),
             metavar="[APP_NO...|-]",
         ),
     ] = None,
@@ -94,6 +105,7 @@ def printed(
             "--except", help=_l("With --batch: a book that was not printed."), metavar="APP_NO"
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Mark books printed: by number, by batch, or scanned from standard input."""
     s = session(ctx)
@@ -104,8 +116,11 @@ def printed(
     else:
         if except_:
             raise Invalid(_("--except only works with --batch."))
+        if app_nos == ["-"]:
+            _scan(s)
+            return
         numbers = _numbers(app_nos)
-    records = printing.mark(s, numbers, "printed")
+    records = printing.mark(s, numbers, "printed", others=force or batch_id is None)
     _done(records, _("Printed"))
     if batch_id is not None and except_:
         render.line(
@@ -115,15 +130,55 @@ def printed(
         )
 
 
+def _scan(s: Session) -> None:
+    """`printed -`: each scanned line recorded as it comes (its own command), one line said per
+    scan, a bad scan said and passed over; a summary, and exit 1 if any line was refused."""
+    done: set[str] = set()
+    printed = refused = 0
+    for line in iter(sys.stdin.readline, ""):
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            app_no = check_app_no(text)
+            if app_no in done:
+                render.line(_("{app_no}: scanned again, already recorded.").format(app_no=app_no))
+                continue
+            record = printing.mark(s, [app_no], "printed")[0]
+        except PassqError as error:
+            refused += 1
+            render.warn(str(error))
+        else:
+            done.add(app_no)
+            printed += 1
+            if record["status"] == "pending":
+                render.line(
+                    _("{app_no}: printed (it was not claimed: recorded all the same).").format(
+                        app_no=app_no
+                    )
+                )
+            else:
+                render.line(_("{app_no}: printed.").format(app_no=app_no))
+        sys.stdout.flush()
+    render.line(
+        _("Scanning done: {printed} printed, {refused} refused.").format(
+            printed=printed, refused=refused
+        )
+    )
+    if refused:
+        raise typer.Exit(1)
+
+
 @app.command()
-def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = False) -> None:
     """A misprint: the book goes back to the queue, its failure counted."""
     s = session(ctx)
     records = printing.mark(
         s,
         _numbers(app_nos),
         "failed",
-        check_text(reason, "reason"),
+        check_reason(reason),
+        others=force,
     )
     _done(records, _("Back in the queue"))
 
@@ -146,12 +201,15 @@ def release(
             metavar="HOURS",
         ),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Unclaim books (by number, a batch, or stale batches): back to the queue."""
     s = session(ctx)
     if sum(given is not None and given != [] for given in (app_nos, batch_id, stale)) > 1:
         raise Invalid(_("Give one of application numbers, --batch or --stale."))
     if stale is not None:
+        if stale != stale:  # NaN passes typer's range check
+            raise Invalid(_("Invalid --stale 'nan': give a number of hours, e.g. --stale 8."))
         batches = printing.stale_batches(s, stale)
         if not batches:
             render.line(
@@ -165,7 +223,7 @@ def release(
         numbers = (
             printing.batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
         )
-        records = printing.mark(s, numbers, "released")
+        records = printing.mark(s, numbers, "released", others=force)
     _done(records, _("Released"))
 
 
@@ -186,10 +244,22 @@ def _warn_stale(s: Session) -> None:
 
 
 @app.command()
-def collected(ctx: typer.Context, app_nos: AppNos) -> None:
+def collected(
+    ctx: typer.Context,
+    app_nos: AppNos,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help=_l("Who took it, if not the applicant (a proxy)."), metavar="NAME"
+        ),
+    ] = None,
+) -> None:
     """Handed over to the applicant (or their proxy)."""
     s = session(ctx)
-    records = printing.mark(s, _numbers(app_nos), "collected")
+    proxy = check_name(by) if by is not None else None
+    records = printing.mark(
+        s, _numbers(app_nos), "collected", extra={"by": proxy} if proxy else None
+    )
     _done(records, _("Collected"))
 
 
@@ -201,17 +271,17 @@ def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
         s,
         _numbers(app_nos),
         "cancelled",
-        check_text(reason, "reason"),
+        check_reason(reason),
     )
     _done(records, _("Cancelled"))
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
+def undo(ctx: typer.Context, yes: Yes = False) -> None:
     """Reverse your last action (a claim, a printed mark, an edit, an import…) if nothing
     later depends on it."""
     s = session(ctx)
-    action, books = printing.undo(s)
+    action, books = printing.undo(s, yes)
     if not books:
         render.line(_("Undid your last change ({action}).").format(action=action))
     elif len(books) <= 10:

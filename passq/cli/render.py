@@ -25,7 +25,12 @@ def emit_json(data: Any) -> None:
     """Write `data` as indented JSON (dates ISO) to standard output; an `Objects` value of a
     top-level key is written as it is encoded, one object a line."""
     if not (isinstance(data, dict) and any(isinstance(v, Objects) for v in data.values())):
-        sys.stdout.write(_dumps(data, indent=2) + "\n")
+        try:
+            sys.stdout.write(_dumps(data, indent=2) + "\n")
+        except UnicodeEncodeError:
+            # A path or name holding bytes that are not text (a file name in another encoding):
+            # escaped, still JSON.
+            sys.stdout.write(json.dumps(data, default=_default, indent=2) + "\n")
         return
     write = sys.stdout.write
     write("{")
@@ -172,8 +177,12 @@ def records(rows: Sequence[dict], title: str | None = None) -> None:
 
 
 def line(text: str = "") -> None:
-    """Print one plain line to standard output."""
-    sys.stdout.write(text + "\n")
+    """Print one plain line to standard output (what its encoding cannot write, escaped)."""
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "utf-8"
+        sys.stdout.write((text + "\n").encode(encoding, "backslashreplace").decode(encoding))
 
 
 def warn(text: str) -> None:

@@ -75,10 +75,16 @@ class PrintCalendar:
         if override is not None:
             capacity, note = override
             if note:
-                return _("office: {note}").format(note=note)
-            if capacity <= 0:
-                return _("office: closed")
-            return _("office: {capacity} books").format(capacity=capacity)
+                office = _("office: {note}").format(note=note)
+            elif capacity <= 0:
+                office = _("office: closed")
+            else:
+                office = _("office: {capacity} books").format(capacity=capacity)
+            name = self.holiday(day)
+            if name is None:
+                return office
+            # The holiday stays visible beside the office's decision.
+            return _("{office} (holiday: {holiday})").format(office=office, holiday=name)
         if day.weekday() == 5:
             return _("Saturday")
         if day.weekday() == 6:

@@ -13,14 +13,16 @@ from passq.i18n import _, _l
 # action -> (statuses it may start from, status it leaves)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "claimed": (("pending",), "claimed"),
-    "printed": (("claimed",), "printed"),
+    # A book printed out of the queue (a walk-in express, a book found on the printer) goes
+    # straight from pending: the printer is the truth (DESIGN §4); its event says so.
+    "printed": (("pending", "claimed"), "printed"),
     "failed": (("claimed", "printed"), "pending"),
     "released": (("claimed",), "pending"),
     "collected": (("printed",), "collected"),
     "cancelled": (("pending", "claimed", "printed"), "cancelled"),
 }
 _HINTS = {
-    "printed": _l("only claimed books can be marked printed; claim it with 'passq next-batch'"),
+    "printed": _l("it was printed already; nothing to record"),
     "failed": _l("only claimed or printed books can be marked failed"),
     "released": _l("only claimed books can be released"),
     "collected": _l("only printed books can be handed over"),
@@ -29,13 +31,22 @@ _HINTS = {
 }
 
 
+# Where the hint depends on the status too: (action, status) -> hint.
+_STATUS_HINTS = {
+    ("printed", "cancelled"): _l(
+        "it was withdrawn; keep the book aside and check it with the supervisor"
+    ),
+}
+
+
 def check_transition(record: Mapping, action: str) -> str:
     """The status `action` leaves `record` in, or Refused naming why it is not allowed."""
     allowed_from, status_after = TRANSITIONS[action]
     if record["status"] not in allowed_from:
+        hint = _STATUS_HINTS.get((action, record["status"]), _HINTS[action])
         raise Refused(
             _("Application {app_no} is {status}: {hint}.").format(
-                app_no=record["app_no"], status=record["status"], hint=_HINTS[action]
+                app_no=record["app_no"], status=record["status"], hint=hint
             )
         )
     return status_after
@@ -88,7 +99,9 @@ def unique(app_nos: Iterable[str]) -> list[str]:
 
 def transition_detail(record: Mapping, columns: Mapping, reason: str | None) -> dict:
     """What an event of a transition keeps: the status left, a print time undone, the reason."""
-    detail = {"from": record["status"]}
+    detail: dict = {"from": record["status"]}
+    if record["status"] == "pending" and columns.get("status") == "printed":
+        detail["claimed"] = False  # printed out of the queue
     if record["printed_at"] and "printed_at" in columns:
         detail["printed_at"] = record["printed_at"]
     if reason:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from passq.domain.dates import parse_date, show_date
-from passq.errors import Invalid
+from passq.errors import Invalid, Refused
 from passq.i18n import _
 
 SERVICES = ("regular", "express", "pmi")
@@ -33,15 +33,34 @@ FIELDS = ("name", "phone", "service", "urgent", "applied", "travel", "destinatio
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def check_app_no(text: str) -> str:
-    """An application number: up to 40 letters, digits, - and / (first a letter or digit)."""
+_SEPARATORS = re.compile(r"[\s-]+")
+_DIGIT_GROUPS = re.compile(r"[0-9]+(?:[ \t-]+[0-9]+)*")
+
+
+def normal_app_no(text: str) -> str:
+    """A number typed in digit groups (`3301 2406 2700 0918`, `3301-2406-2700-0918`) without its
+    separators; a code with letters (`A-FAR`) as typed (DESIGN §3)."""
     value = text.strip()
+    return _SEPARATORS.sub("", value) if _DIGIT_GROUPS.fullmatch(value) else value
+
+
+def check_app_no(text: str, pattern: str | None = None) -> str:
+    """An application number: up to 40 letters, digits, - and / (first a letter or digit),
+    digit groups joined; a new one (`pattern`: the office's `app_no_pattern`) must match it."""
+    value = normal_app_no(text)
     if not APP_NO_PATTERN.match(value):
         raise Invalid(
             _(
                 "Invalid application number '{text}': use up to 40 letters, digits, '-' or '/', "
                 "starting with a letter or digit."
             ).format(text=text)
+        )
+    if pattern and re.fullmatch(pattern, value) is None:
+        raise Invalid(
+            _(
+                "Application number '{text}' does not have this office's form ({pattern}): "
+                "check the number, or change the setting app_no_pattern."
+            ).format(text=text, pattern=pattern)
         )
     return value
 
@@ -119,6 +138,10 @@ def check_fields(raw: Mapping[str, str | None], today: date) -> dict:
             checked[field] = check_name(text)
         elif field == "service":
             checked[field] = check_service(text)
+        elif field == "applied" and not text.strip():
+            raise Invalid(
+                _("The applied date cannot be empty: give the day the application was complete.")
+            )
         elif field in ("applied", "travel"):
             checked[field] = parse_date(text, today, f"--{field} date") if text.strip() else None
         elif field == "phone":
@@ -146,25 +169,58 @@ def check_dates(record: Mapping, today: date) -> None:
         )
 
 
-def new_application(app_no: str, raw: Mapping[str, str | None], today: date) -> dict:
-    """Check a new application's fields and return the record to store (status pending)."""
+def check_travel(travel: date | None, today: date, confirmed: bool) -> None:
+    """A travel date being typed: not already past; more than a year ahead only `confirmed`."""
+    if travel is None:
+        return
+    if travel < today:
+        raise Invalid(
+            _(
+                "The travel date {travel} has already passed: give the new travel date, or "
+                "leave it out."
+            ).format(travel=show_date(travel))
+        )
+    if travel > today + timedelta(days=366) and not confirmed:
+        raise Refused(
+            _(
+                "The travel date {travel} is more than a year ahead: check it, and add --yes "
+                "if it is right."
+            ).format(travel=show_date(travel))
+        )
+
+
+def new_application(
+    app_no: str,
+    raw: Mapping[str, str | None],
+    today: date,
+    app_no_pattern: str | None = None,
+    confirmed: bool = False,
+) -> dict:
+    """Check a new application's fields and return the record to store (status pending);
+    a travel date a year ahead or more only when `confirmed`."""
     record: dict[str, Any] = dict.fromkeys(FIELDS)
-    record["app_no"] = check_app_no(app_no)
+    record["app_no"] = check_app_no(app_no, app_no_pattern)
     record["service"] = "regular"
     record["applied"] = today
     record.update(check_fields(raw, today))
     if record["name"] is None:
         raise Invalid(_("The name is missing: give it with --name."))
     check_dates(record, today)
+    check_travel(record["travel"], today, confirmed)
     return record
 
 
-def edited_fields(current: Mapping, raw: Mapping[str, str | None], today: date) -> dict:
-    """The fields an edit really changes, checked (an empty name is refused by check_name)."""
+def edited_fields(
+    current: Mapping, raw: Mapping[str, str | None], today: date, confirmed: bool = False
+) -> dict:
+    """The fields an edit really changes, checked (an empty name is refused by check_name; a
+    new travel date as in `new_application`)."""
     changes = {
         field: value for field, value in check_fields(raw, today).items() if value != current[field]
     }
     check_dates({**current, **changes}, today)
+    if "travel" in changes:
+        check_travel(changes["travel"], today, confirmed)
     return changes
 
 

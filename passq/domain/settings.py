@@ -19,6 +19,8 @@ DEFAULT_SETTINGS = {
     "stale_hours": 8,
     # The CSV export's separator: ';' is what Indonesian Excel expects (its list separator).
     "csv_delimiter": ",",
+    # The form of a new application number (a regular expression; add and import enforce it).
+    "app_no_pattern": "[A-Za-z0-9][A-Za-z0-9/-]{0,39}",
 }
 
 
@@ -50,7 +52,7 @@ def check_setting(key: str, value: str) -> str:
     value = value.strip()
     if key in SETTING_RANGES:
         low, high = SETTING_RANGES[key]
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
             raise Invalid(
                 _("Invalid {key} '{value}': use a whole number from {low} to {high}.").format(
                     key=key, value=value, low=low, high=high
@@ -72,6 +74,8 @@ def check_setting(key: str, value: str) -> str:
         return value
     if key == "csv_delimiter":
         return check_delimiter(value, key)
+    if key == "app_no_pattern":
+        return check_pattern(value)
     return check_text(value, key, MAX_NAME)
 
 
@@ -105,3 +109,24 @@ def _shown(text: str) -> str:
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
     )
+
+
+def check_pattern(value: str) -> str:
+    """A regular expression for application numbers: it must compile (and not be empty)."""
+    import re
+
+    text = check_text(value, "app_no_pattern", MAX_NAME)
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise Invalid(
+            _(
+                "Invalid app_no_pattern '{value}' ({reason}): give a regular expression such as "
+                "[0-9]{{16}}."
+            ).format(value=value, reason=error.msg)
+        ) from None
+    if not text:
+        raise Invalid(
+            _("The app_no_pattern is empty: give a regular expression such as [0-9]{{16}}.")
+        )
+    return text

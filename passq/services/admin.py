@@ -30,7 +30,27 @@ def backup(s: Session, path: Path | None) -> tuple[Path, int]:
     if path is not None:
         target = path / target.name if path.is_dir() else path
     create_private(target)
-    return target, s.store.backup(target)
+    count = s.store.backup(target)
+    _refuse_a_damaged_copy(s, target)
+    return target, count
+
+
+def _refuse_a_damaged_copy(s: Session, target: Path) -> None:
+    """Remove the copy and refuse when the database copied fails its integrity check: a
+    damaged backup would only be found the day it is needed."""
+    from passq.errors import Refused
+    from passq.store.sqlite_readonly import integrity_problems
+
+    problems = integrity_problems(target)
+    if problems:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise Refused(
+            _(
+                "{path} is damaged (integrity check: {problem}): no backup was made; run "
+                "'passq doctor', and restore an earlier backup with 'passq restore'."
+            ).format(path=s.db_path, problem=problems[0])
+        )
 
 
 def restore(s: Session, source: Path) -> tuple[int, int, Path]:
@@ -96,6 +116,29 @@ class ImportProblems(Invalid):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("")
         self.problems = problems
+
+
+def with_office_numbers(s: Session, table: Table, checked: Checked) -> Checked:
+    """`checked` with every valid row whose number has not this office's form (the setting
+    app_no_pattern) turned into a problem of that row."""
+    from passq.domain.records import check_app_no
+    from passq.domain.settings import DEFAULT_SETTINGS
+    from passq.files.spreadsheets import Checked, Problem
+
+    pattern = s.settings["app_no_pattern"]
+    if pattern == DEFAULT_SETTINGS["app_no_pattern"]:
+        return checked  # the rule check_rows applied already
+    label = table.header[table.columns["app_no"]].strip()
+    records, rows, problems = [], [], list(checked.problems)
+    for record, row in zip(checked.records, checked.record_rows, strict=True):
+        try:
+            check_app_no(record["app_no"], pattern)
+        except Invalid as error:
+            problems.append(Problem(row, label, record["app_no"], str(error)))
+            continue
+        records.append(record)
+        rows.append(row)
+    return Checked(records, rows, problems, checked.rows)
 
 
 def import_table(

@@ -9,9 +9,10 @@ from passq.i18n import _
 from passq.services.session import Session
 
 
-def add(s: Session, app_no: str, raw: dict[str, str | None]) -> dict:
-    """Check and store one new pending book; Refused when its number exists."""
-    record = new_application(app_no, raw, s.today)
+def add(s: Session, app_no: str, raw: dict[str, str | None], confirmed: bool = False) -> dict:
+    """Check and store one new pending book; Refused when its number exists (`confirmed`: a
+    travel date over a year ahead is meant)."""
+    record = new_application(app_no, raw, s.today, s.settings["app_no_pattern"], confirmed)
     register(s, record)
     return record
 
@@ -33,11 +34,13 @@ def register(s: Session, record: dict) -> None:
         log("added", record["app_no"], status="pending")
 
 
-def edit(s: Session, app_no: str, raw: dict[str, str | None]) -> tuple[dict, dict]:
+def edit(
+    s: Session, app_no: str, raw: dict[str, str | None], confirmed: bool = False
+) -> tuple[dict, dict]:
     """Change the fields given of one book, logging old and new; returns (record, changes)."""
     with s.store.command(s.stamp, s.operator) as log:
         current = s.store.require(check_app_no(app_no))
-        changes = edited_fields(current, raw, s.today)
+        changes = edited_fields(current, raw, s.today, confirmed)
         if not changes:
             raise Invalid(
                 _("Nothing to change: give at least one new value, e.g. --travel 03/07/2024.")
@@ -58,6 +61,39 @@ def show(s: Session, app_no: str) -> tuple[dict, rule.Placement | None, list[dic
     record = s.store.require(check_app_no(app_no))
     placement = s.plan(only=record["app_no"])[0] if record["status"] == "pending" else None
     return record, placement, s.store.history(record["app_no"])
+
+
+FOUND_FIELDS = (
+    "app_no",
+    "name",
+    "phone",
+    "service",
+    "status",
+    "applied",
+    "travel",
+    "destination",
+    "urgent",
+    "batch_id",
+    "printed_at",
+    "collected_at",
+)
+
+
+def find(s: Session, text: str, limit: int) -> tuple[list[dict], int]:
+    """`find`: the books `text` names (name or destination words, a phone, a number), newest
+    first, each with its planned print day if pending; and how many match in all."""
+    from passq.domain.search import parse_query
+
+    records, total = s.store.find(parse_query(text), limit)
+    placements = s.placements_of([r["app_no"] for r in records if r["status"] == "pending"])
+    rows = []
+    for record in records:
+        placement = placements.get(record["app_no"])
+        row = {field: record[field] for field in FOUND_FIELDS}
+        row["planned_day"] = placement.planned_day if placement else None
+        row["flight_deadline"] = placement.flight_deadline if placement else None
+        rows.append(row)
+    return rows, total
 
 
 def queue_rows(s: Session, placements: list[rule.Placement]) -> list[dict]:

@@ -20,6 +20,24 @@ def set_override(s: Session, day: date, capacity: int, note: str) -> None:
         log("calendar", detail={"date": day, "capacity": capacity, "note": note, "before": before})
 
 
+def clear_override(s: Session, day: date) -> tuple[int, str]:
+    """Remove `day`'s override (back to the calendar's own capacity), logged with what it
+    replaced; returns the override removed. Refused when the day has none."""
+    from passq.domain.dates import show_date
+
+    with s.store.command(s.stamp, s.operator) as log:
+        before = s.store.overrides().get(day)
+        if before is None:
+            raise Refused(
+                _(
+                    "{day} has no office override: nothing to clear (see 'passq calendar show')."
+                ).format(day=show_date(day))
+            )
+        s.store.put_override(day, None)
+        log("calendar", detail={"date": day, "capacity": None, "note": None, "before": before})
+    return before
+
+
 def set_setting(s: Session, key: str, value: str) -> str:
     """Check and store one setting, logging old and new values; returns the value stored."""
     stored = check_setting(key, value)

@@ -27,23 +27,61 @@ def claim(s: Session, size: int) -> tuple[int | None, list[tuple[rule.Placement,
     return batch_id, [(p, records[p.app_no]) for p in chosen]
 
 
-def mark(s: Session, app_nos: Sequence[str], action: str, reason: str | None = None) -> list[dict]:
+def mark(
+    s: Session,
+    app_nos: Sequence[str],
+    action: str,
+    reason: str | None = None,
+    extra: Mapping | None = None,
+    *,
+    others: bool = True,
+) -> list[dict]:
     """Apply `action` (printed, failed, released, collected, cancelled) to every book, all or
-    nothing; returns the records as they were."""
+    nothing; returns the records as they were. `extra` goes into each event's detail. Unless
+    `others`, a book in another operator's batch is refused (the CLI's --force allows it)."""
     with s.store.command(s.stamp, s.operator) as log:
         records = [s.store.require(app_no) for app_no in app_nos]
+        if not others:
+            refuse_other_desks(s, records)
         for record in records:
-            apply(s, log, record, action, reason)
+            apply(s, log, record, action, reason, extra)
     return records
 
 
-def apply(s: Session, log: EventLog, record: Mapping, action: str, reason: str | None) -> None:
+def apply(
+    s: Session,
+    log: EventLog,
+    record: Mapping,
+    action: str,
+    reason: str | None,
+    extra: Mapping | None = None,
+) -> None:
     """One book's transition and its event, inside `log`'s command."""
     status_after = lifecycle.check_transition(record, action)
     columns = lifecycle.transition_columns(record, action, status_after, log.at)
     s.store.update(record["app_no"], columns)
-    detail = lifecycle.transition_detail(record, columns, reason)
+    detail = {**lifecycle.transition_detail(record, columns, reason), **(extra or {})}
     log(action, record["app_no"], record["batch_id"], detail, status_after)
+
+
+def refuse_other_desks(s: Session, records: Sequence[Mapping]) -> None:
+    """Refused naming the first batch among `records`' (claimed or printed books) that another
+    operator claimed: a desk does not release or fail another desk's books by mistake."""
+    from passq.domain.dates import show_stamp
+
+    for batch_id in dict.fromkeys(r["batch_id"] for r in records if r["batch_id"] is not None):
+        batch = s.store.batch(batch_id)
+        if batch["operator"] != s.operator:
+            raise Refused(
+                _(
+                    "Batch {batch_id} is {operator}'s (claimed {at}): ask them, or add --force "
+                    "if you are sure."
+                ).format(
+                    batch_id=batch_id,
+                    operator=batch["operator"],
+                    at=show_stamp(batch["claimed_at"]),
+                )
+            )
 
 
 def batch_numbers(s: Session, batch_id: int, excepted: list[str]) -> list[str]:
@@ -57,9 +95,13 @@ def stale_batches(s: Session, hours: float) -> list[Mapping]:
     return lifecycle.stale_batches(s.store.open_batches(), s.now, hours)
 
 
-def undo(s: Session) -> tuple[str, list[str]]:
-    """Reverse this operator's last command not yet undone; returns its action and books."""
+def undo(s: Session, confirmed: bool = False) -> tuple[str, list[str]]:
+    """Reverse this operator's last command not yet undone; returns its action and books. A
+    command of an earlier day only when `confirmed`."""
+    from datetime import datetime
+
     from passq.domain import undo as rules
+    from passq.domain.dates import show_date
 
     with s.store.command(s.stamp, s.operator) as log:
         command_id = s.store.last_command(s.operator)
@@ -70,6 +112,14 @@ def undo(s: Session) -> tuple[str, list[str]]:
                 )
             )
         events = s.store.command_events(command_id)
+        day = datetime.fromisoformat(events[0]["at"]).date()
+        if day < s.today and not confirmed:
+            raise Refused(
+                _(
+                    "Your last action ({action}) was on {day}, an earlier day: add --yes to undo "
+                    "it all the same."
+                ).format(action=events[0]["action"], day=show_date(day))
+            )
         rules.refuse_if_changed_later(events, s.store.events_after(max(e["id"] for e in events)))
         for event in events:
             _reverse(s, log, event, command_id)

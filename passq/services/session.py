@@ -21,9 +21,19 @@ class Session:
     """The state a command works in, built from the global options (tests build their own)."""
 
     def __init__(
-        self, db: Path | str, now: str | None, operator: str, busy_timeout: float = 10.0
+        self,
+        db: Path | str,
+        now: str | None,
+        operator: str,
+        busy_timeout: float = 10.0,
+        *,
+        read_only_ok: bool = False,
     ) -> None:
         self.db_path = db
+        # A command that only reads may open a database it cannot write, read-only.
+        self.read_only_ok = read_only_ok
+        # Whether opening the store created the database file (the CLI says where).
+        self.created = False
         self.busy_timeout = busy_timeout
         self.now_text = now
         self.operator = operator
@@ -36,9 +46,13 @@ class Session:
     def store(self) -> Store:
         """The store, opened on first use (and migrated)."""
         if self._store is None:
-            from passq.store import open_store
+            from passq.store import is_url, open_store
 
-            self._store = open_store(self.db_path, round(self.busy_timeout * 1000))
+            existed = is_url(self.db_path) or Path(self.db_path).exists()
+            self._store = open_store(
+                self.db_path, round(self.busy_timeout * 1000), read_only_ok=self.read_only_ok
+            )
+            self.created = self.created or not existed
         return self._store
 
     def close(self) -> None:
@@ -167,3 +181,25 @@ class Session:
         """The queue rule's placement of every pending book (or the `first` ones, or `only`
         that one), in rank order."""
         return self.placements(self.store.queue(), first=first, only=only)
+
+    def placements_of(self, app_nos: Sequence[str]) -> dict[str, rule.Placement]:
+        """The placements of these pending books in the whole plan, by number (`find`): one
+        run of the rule for any count of them."""
+        wanted = set(app_nos)
+        if not wanted:
+            return {}
+        pending = self.store.queue()
+        used = self.store.used_today(self.today)
+        with rule.without_cyclic_gc():
+            result = rule.plan(
+                pending,
+                self.today,
+                self.calendar.capacity,
+                used,
+                self.settings["pickup_days"],
+                self.settings["horizon_days"],
+                self.calendar.add_working_days,
+            )
+            books = {book for book, app_no in enumerate(result.app_nos) if app_no in wanted}
+            ranks = [rank for rank, book in enumerate(result.order, 1) if book in books]
+            return {placement.app_no: placement for placement in result.placements(ranks)}

@@ -51,16 +51,29 @@ def local_name(db: str | Path) -> Path:
     return Path(f"{name}.db")
 
 
-def open_store(db: str | Path, busy_timeout_ms: int) -> Store:
+def open_store(db: str | Path, busy_timeout_ms: int, *, read_only_ok: bool = False) -> Store:
     """The store for `db` (a SQLite file or a postgresql:// URL), opened and migrated to this
-    version of passq."""
+    version of passq; `read_only_ok`: a file that exists but may not be written is opened
+    read-only."""
     if is_url(db):
         from passq.store.postgres import PostgresStore
 
         return PostgresStore(str(db), busy_timeout_ms)
     from passq.store.sqlite import SqliteStore
 
-    return SqliteStore(Path(db), busy_timeout_ms)
+    path = Path(db)
+    if read_only_ok and path.is_file() and not _writable(path):
+        from passq.store.sqlite_readonly import ReadOnlySqliteStore
+
+        return ReadOnlySqliteStore(path)
+    return SqliteStore(path, busy_timeout_ms)
+
+
+def _writable(path: Path) -> bool:
+    """Whether passq may write `path` (and create its -wal and -shm beside it)."""
+    import os
+
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def neutral_error(error: BaseException, where: str | None) -> PassqError | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from passq.domain.queue import Columns
+from passq.domain.search import Query
 
 
 class EventLog(Protocol):
@@ -56,6 +57,13 @@ class Store(Protocol):
 
     def require(self, app_no: str) -> dict:
         """One application by number, or Refused naming the unknown number."""
+        ...
+
+    def find(self, query: Query, limit: int) -> tuple[list[dict], int]:
+        """`find`: the applications whose name or destination holds every word of `query`
+        (case and accents ignored, words by prefix), or whose phone is `query.phone`, or whose
+        number starts with `query.app_no`; newest first (applied, then entered), at most
+        `limit`, with the number of all that match."""
         ...
 
     def pending(self) -> list[dict]:

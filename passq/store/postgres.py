@@ -21,6 +21,7 @@ import psycopg2.errors
 
 from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES
+from passq.domain.search import Query
 from passq.errors import (
     Busy,
     UnknownApplication,
@@ -78,6 +79,10 @@ def _day_bounds(day: date) -> tuple[str, str]:
 
 def _text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+# The fields the queue rule reads, of one office's applications (add the status wanted).
+_QUEUE = f"SELECT {', '.join(QUEUE_FIELDS)} FROM applications WHERE office = %s"
 
 
 class Log:
@@ -235,6 +240,12 @@ class PostgresStore:
         found = self._applications("AND app_no = %s", (app_no,))
         return found[0] if found else None
 
+    def find(self, query: Query, limit: int) -> tuple[list[dict], int]:
+        """`find`: the applications `query` matches, newest first, and how many match."""
+        from passq.store.postgres_find import find
+
+        return find(self._rows, self._applications, self.office, query, limit)
+
     def require(self, app_no: str) -> dict:
         """One application by number, or Refused naming the unknown number."""
         record = self.get(app_no)
@@ -248,11 +259,7 @@ class PostgresStore:
 
     def queue(self) -> Columns:
         """Every pending application with only the fields the queue rule reads, as columns."""
-        return self._queue_columns(
-            f"SELECT {', '.join(QUEUE_FIELDS)} FROM applications "
-            "WHERE office = %s AND status = 'pending'",
-            (self.office,),
-        )
+        return self._queue_columns(f"{_QUEUE} AND status = 'pending'", (self.office,))
 
     def _queue_columns(self, sql: str, params: Sequence) -> Columns:
         rows = self._rows(sql, params)
@@ -501,11 +508,7 @@ class PostgresStore:
         """(pending books, claimed books, open batches) as they stood at the end of `day`,
         replayed from events; the books with the fields of `queue` only."""
         if day >= today:
-            claimed = self._queue_columns(
-                "SELECT app_no, service, urgent, applied, travel FROM applications "
-                "WHERE office = %s AND status = 'claimed'",
-                (self.office,),
-            )
+            claimed = self._queue_columns(f"{_QUEUE} AND status = 'claimed'", (self.office,))
             return self.queue(), claimed, self.open_batches()
         day_end = (
             "WITH day_end AS (SELECT e.app_no, e.batch_id, e.status FROM events e JOIN "
@@ -531,8 +534,7 @@ class PostgresStore:
         return books, claimed, batches
 
     def office_events_before(self, day: date) -> list[dict]:
-        """The settings and calendar changes (and undos) logged before `day` ended, oldest first,
-        with the events of the commands those undos took back."""
+        """The settings and calendar changes (and undos) logged before `day` ended, oldest first."""
         return self._events(
             "SELECT id, at, operator, action, app_no, batch_id, detail, command_id FROM events "
             "WHERE office = %s AND at < %s AND app_no IS NULL "

@@ -90,10 +90,39 @@ def m004_indexes_for_flat_cost(db) -> None:
         db.execute(statement)
 
 
+def m005_find(db) -> None:
+    """`find`: a full-text index of names and destinations (case and accents folded by SQLite's
+    unicode61 tokenizer), kept in step by triggers, and an index on the E.164 phone.
+
+    The index is keyed by the applications' rowid: a migration that rebuilds `applications`
+    (a copy into a new table) must end with `INSERT INTO find_words(find_words) VALUES
+    ('rebuild')`. passq never runs VACUUM, which could renumber those rowids.
+    """
+    for statement in (
+        "CREATE VIRTUAL TABLE find_words USING fts5(name, destination, content='applications', "
+        "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+        "CREATE TRIGGER find_words_insert AFTER INSERT ON applications BEGIN "
+        "INSERT INTO find_words (rowid, name, destination) "
+        "VALUES (new.rowid, new.name, new.destination); END",
+        "CREATE TRIGGER find_words_delete AFTER DELETE ON applications BEGIN "
+        "INSERT INTO find_words (find_words, rowid, name, destination) "
+        "VALUES ('delete', old.rowid, old.name, old.destination); END",
+        "CREATE TRIGGER find_words_update AFTER UPDATE OF name, destination ON applications "
+        "BEGIN INSERT INTO find_words (find_words, rowid, name, destination) "
+        "VALUES ('delete', old.rowid, old.name, old.destination); "
+        "INSERT INTO find_words (rowid, name, destination) "
+        "VALUES (new.rowid, new.name, new.destination); END",
+        "INSERT INTO find_words (find_words) VALUES ('rebuild')",
+        "CREATE INDEX applications_phone ON applications (phone)",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable, ...] = (
     m001_initial,
     m002_holiday_cache,
     m003_event_status_and_command,
     m004_indexes_for_flat_cost,
+    m005_find,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
