@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 from passq import i18n
 from passq.cli import app
 from tests import pg
+from tests.english import english_sentences
 
 NOW = "2024-06-27T08:00"
 BACKENDS = ("sqlite", "postgresql")
@@ -132,12 +133,18 @@ class Passq:
     def __call__(
         self, *args: str, now: str = NOW, operator: str = "ani", input: str | None = None
     ) -> Result:
-        return self.runner.invoke(
-            app,
-            ["--db", str(self.db), "--now", now, "--operator", operator, *args],
-            input=input,
-            env={"PASSQ_DB": None, "PASSQ_NOW": None, "PASSQ_OPERATOR": None},
-        )
+        base = ["--db", str(self.db), "--now", now, "--operator", operator]
+        env = {"PASSQ_DB": None, "PASSQ_NOW": None, "PASSQ_OPERATOR": None, "PASSQ_LANG": None}
+        result = self.runner.invoke(app, [*base, *args], input=input, env=env)
+        refused = isinstance(result.exception, SystemExit) and result.exit_code in (1, 2)
+        if refused and not result.stdout and "--lang" not in args:
+            # A refused command wrote nothing: say it again in Indonesian, where no English
+            # sentence of the catalogue may reach the user (issue 14).
+            again = self.runner.invoke(app, ["--lang", "id", *base, *args], input=input, env=env)
+            assert again.exit_code == result.exit_code, (args, again.output)
+            assert not english_sentences(again.stderr), (args, again.stderr)
+            assert "Traceback" not in again.output, (args, again.output)
+        return result
 
     def ok(self, *args: str, **kwargs) -> Result:
         """Run and require exit 0."""
@@ -167,6 +174,13 @@ class Passq:
     @property
     def backend(self) -> str:
         return "postgresql" if is_postgres(self.db) else "sqlite"
+
+
+@pytest.fixture(autouse=True)
+def _in_a_folder_of_its_own(tmp_path, monkeypatch):
+    """Every test runs in its own temporary folder: what a command writes in the current folder
+    (the demo's page or a backup named after a server's database) never lands in the clone."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(autouse=True)
