@@ -179,7 +179,7 @@ def test_printed_by_number_batch_except_and_scanner(passq, add_books) -> None:
     passq.ok("next-batch", "--size", "4")
     result = passq.ok("printed", "--batch", "1", "--except", "A4", "--except", "A3")
     assert result.stdout == (
-        "Printed 2 book(s): A1, A2.\n"
+        "Printed 2 books: A1, A2.\n"
         "Still claimed in batch 1: A4, A3. Release them or mark them failed.\n"
     )
     scanned = passq.ok("printed", "-", input="A3\n\nA3\n")
@@ -261,9 +261,9 @@ def test_cancel_and_collected(passq, add_books) -> None:
     add_books(("A1",), ("A2",))
     passq.ok("next-batch", "--size", "2")
     passq.ok("printed", "A1", "A2")
-    assert passq.ok("collected", "A1").stdout == "Collected 1 book(s): A1.\n"
+    assert passq.ok("collected", "A1").stdout == "Collected 1 book: A1.\n"
     assert passq.ok("cancel", "A2", "--reason", "applicant withdrew").stdout == (
-        "Cancelled 1 book(s): A2.\n"
+        "Cancelled 1 book: A2.\n"
     )
     refused = passq("cancel", "A1", "--reason", "late")
     assert (refused.exit_code, refused.stderr) == (
@@ -335,7 +335,7 @@ def test_an_overtime_day(passq, add_books) -> None:
     human = passq.ok("report", now="2024-06-27T19:00")
     assert "Printed" in human.stdout and "7 (pmi 1, regular 6)" in human.stdout
     assert human.stderr == (
-        "Warning: batch 3 (ani, claimed 4.0 hours ago) still has 2 book(s) "
+        "Warning: batch 3 (ani, claimed 4.0 hours ago) still has 2 books "
         "not printed: print, release or fail them.\n"
     )
     # The next day the open batch is printed; the 27th's report is reproduced from events.

@@ -354,7 +354,7 @@ def test_doctor_finds_statuses_that_disagree_with_events(books) -> None:
     result = books("doctor", "--json")
     assert result.exit_code == 1
     assert result.stderr == (
-        "passq doctor found 3 problem(s), listed above: fix them, or restore a backup.\n"
+        "passq doctor found 3 problems, listed above: fix them, or restore a backup.\n"
     )
     report = json.loads(result.stdout)
     assert report["disagreements"] == [
@@ -376,16 +376,16 @@ def test_doctor_finds_statuses_that_disagree_with_events(books) -> None:
     assert report["claimed_without_batch"] == ["A2"]
     assert report["dangling_batches"] == [{"app_no": "A1", "batch_id": 99}]
     assert report["problems"] == [
-        "2 application(s) have a status that disagrees with their last event (first: A1 is "
+        "2 applications have a status that disagrees with their last event (first: A1 is "
         "pending, its events say nothing): check them with 'passq show'.",
-        "1 claimed book(s) belong to no batch (first: A2): release them with 'passq release A2'.",
-        "1 application(s) point to a batch that does not exist (first: A1, batch 99): release "
-        "them, or restore a backup.",
+        "1 claimed book belongs to no batch (A2): release it with 'passq release A2'.",
+        "1 application points to a batch that does not exist (A1, batch 99): release it, or "
+        "restore a backup.",
     ]
     assert report["healthy"] is False
     human = books("doctor")
     assert human.exit_code == 1
-    assert "Problem: 1 claimed book(s) belong to no batch" in human.stdout
+    assert "Problem: 1 claimed book belongs to no batch" in human.stdout
     assert books.dump() == before
 
 

@@ -62,7 +62,7 @@ def test_undo_of_an_earlier_day_asks_for_yes(passq, add_books) -> None:
         now="2024-06-28T08:00",
     )
     assert passq.ok("undo", "--yes", now="2024-06-28T08:00").stdout == (
-        "Undid your last action (claimed) on 1 book(s): A1.\n"
+        "Undid your last action (claimed) on 1 book: A1.\n"
     )
 
 

@@ -58,7 +58,7 @@ def test_the_help_tells_windows_users_how_to_end(passq) -> None:
 
 def test_a_book_printed_out_of_the_queue_can_be_undone(passq, add_books) -> None:
     add_books(("A1",))
-    assert passq.ok("printed", "A1").stdout == "Printed 1 book(s): A1.\n"
+    assert passq.ok("printed", "A1").stdout == "Printed 1 book: A1.\n"
     passq.ok("undo")
     assert passq.rows("SELECT status, printed_at, batch_id FROM applications") == [
         ("pending", None, None)

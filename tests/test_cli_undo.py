@@ -13,11 +13,11 @@ def test_undo_walks_back_printed_then_claim_then_add(passq, add_books) -> None:
     add_books(("A1",), ("A2",))
     passq.ok("next-batch", "--size", "2")
     passq.ok("printed", "--batch", "1", now="2024-06-27T09:00")
-    assert passq.ok("undo").stdout == "Undid your last action (printed) on 2 book(s): A1, A2.\n"
+    assert passq.ok("undo").stdout == "Undid your last action (printed) on 2 books: A1, A2.\n"
     assert statuses(passq) == [("A1", "claimed", 1, None, 0), ("A2", "claimed", 1, None, 0)]
-    assert passq.ok("undo").stdout == "Undid your last action (claimed) on 2 book(s): A1, A2.\n"
+    assert passq.ok("undo").stdout == "Undid your last action (claimed) on 2 books: A1, A2.\n"
     assert statuses(passq) == [("A1", "pending", None, None, 0), ("A2", "pending", None, None, 0)]
-    assert passq.ok("undo").stdout == "Undid your last action (added) on 1 book(s): A2.\n"
+    assert passq.ok("undo").stdout == "Undid your last action (added) on 1 book: A2.\n"
     assert statuses(passq) == [("A1", "pending", None, None, 0)]
     undo_rows = passq.rows(
         "SELECT action, app_no, status, detail FROM events WHERE action = 'undo' ORDER BY id"
@@ -87,13 +87,13 @@ def test_stale_batches_are_shown_warned_and_released(passq, add_books) -> None:
     }
     later = passq.ok("next-batch", "--size", "1", operator="budi", now="2024-06-27T17:30")
     assert later.stderr == (
-        "Warning: batch 1 (ani) was claimed 10 hours ago and 2 book(s) are still not printed: "
+        "Warning: batch 1 (ani) was claimed 10 hours ago and 2 books are still not printed: "
         "print them, or 'passq release --stale 8'.\n"
     )
     none = passq.ok("release", "--stale", "10", now="2024-06-27T17:30")
     assert none.stdout == "No batch has been claimed for 10.0 hours or more.\n"
     released = passq.ok("release", "--stale", "8", now="2024-06-27T17:30", operator="sari")
-    assert released.stdout == "Released 2 book(s): A0, A1.\n"
+    assert released.stdout == "Released 2 books: A0, A1.\n"
     assert passq.rows(
         "SELECT app_no, status FROM applications WHERE status = 'pending' ORDER BY app_no"
     ) == [

@@ -92,8 +92,10 @@ def doctor(
             render.line(windows)
     if not found.healthy:
         raise Refused(
-            _(
-                "passq doctor found {n} problem(s), listed above: fix them, or restore a backup."
+            ngettext(
+                "passq doctor found {n} problem, listed above: fix it, or restore a backup.",
+                "passq doctor found {n} problems, listed above: fix them, or restore a backup.",
+                len(found.problems),
             ).format(n=len(found.problems))
         )
 

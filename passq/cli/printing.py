@@ -11,7 +11,7 @@ from passq.domain.dates import hours_since
 from passq.domain.lifecycle import unique
 from passq.domain.records import check_app_no, check_name, check_text
 from passq.errors import Invalid, PassqError
-from passq.i18n import _, _l
+from passq.i18n import _, _l, ngettext
 from passq.services import counter, printing
 from passq.services.session import Session
 
@@ -73,14 +73,38 @@ def check_reason(text: str) -> str:
     return reason
 
 
-def _done(records: list[dict], verb: str) -> None:
-    render.line(
-        _("{verb} {n} book(s): {numbers}.").format(
-            verb=verb, n=len(records), numbers=", ".join(r["app_no"] for r in records)
-        )
-        if len(records) <= 10
-        else _("{verb} {n} books.").format(verb=verb, n=len(records))
-    )
+def _done(records: list[dict], action: str) -> None:
+    """One whole sentence for what was done (the numbers too, up to ten books)."""
+    n = len(records)
+    numbers = ", ".join(r["app_no"] for r in records) if n <= 10 else ""
+    sentences = {
+        "printed": (
+            ngettext("Printed {n} book: {numbers}.", "Printed {n} books: {numbers}.", n),
+            ngettext("Printed {n} book.", "Printed {n} books.", n),
+        ),
+        "failed": (
+            ngettext(
+                "Back in the queue: {n} book: {numbers}.",
+                "Back in the queue: {n} books: {numbers}.",
+                n,
+            ),
+            ngettext("Back in the queue: {n} book.", "Back in the queue: {n} books.", n),
+        ),
+        "released": (
+            ngettext("Released {n} book: {numbers}.", "Released {n} books: {numbers}.", n),
+            ngettext("Released {n} book.", "Released {n} books.", n),
+        ),
+        "collected": (
+            ngettext("Collected {n} book: {numbers}.", "Collected {n} books: {numbers}.", n),
+            ngettext("Collected {n} book.", "Collected {n} books.", n),
+        ),
+        "cancelled": (
+            ngettext("Cancelled {n} book: {numbers}.", "Cancelled {n} books: {numbers}.", n),
+            ngettext("Cancelled {n} book.", "Cancelled {n} books.", n),
+        ),
+    }
+    listed, counted = sentences[action]
+    render.line((listed if numbers else counted).format(n=n, numbers=numbers))
 
 
 @app.command()
@@ -121,7 +145,7 @@ def printed(
             return
         numbers = _numbers(app_nos)
     records = printing.mark(s, numbers, "printed", others=force or batch_id is None)
-    _done(records, _("Printed"))
+    _done(records, "printed")
     if batch_id is not None and except_:
         render.line(
             _(
@@ -180,7 +204,7 @@ def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = F
         check_reason(reason),
         others=force,
     )
-    _done(records, _("Back in the queue"))
+    _done(records, "failed")
 
 
 @app.command()
@@ -224,16 +248,19 @@ def release(
             printing.batch_numbers(s, batch_id, []) if batch_id is not None else _numbers(app_nos)
         )
         records = printing.mark(s, numbers, "released", others=force)
-    _done(records, _("Released"))
+    _done(records, "released")
 
 
 def _warn_stale(s: Session) -> None:
     hours = s.settings["stale_hours"]
     for batch in printing.stale_batches(s, hours):
         render.warn(
-            _(
+            ngettext(
                 "Warning: batch {batch_id} ({operator}) was claimed {age:.0f} hours ago and "
-                "{n} book(s) are still not printed: print them, or 'passq release --stale {hours}'."
+                "{n} book is still not printed: print it, or 'passq release --stale {hours}'.",
+                "Warning: batch {batch_id} ({operator}) was claimed {age:.0f} hours ago and "
+                "{n} books are still not printed: print them, or 'passq release --stale {hours}'.",
+                batch["still_claimed"],
             ).format(
                 n=batch["still_claimed"],
                 age=hours_since(batch["claimed_at"], s.now),
@@ -260,7 +287,7 @@ def collected(
     records = printing.mark(
         s, _numbers(app_nos), "collected", extra={"by": proxy} if proxy else None
     )
-    _done(records, _("Collected"))
+    _done(records, "collected")
 
 
 @app.command()
@@ -273,7 +300,7 @@ def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
         "cancelled",
         check_reason(reason),
     )
-    _done(records, _("Cancelled"))
+    _done(records, "cancelled")
 
 
 @app.command()
@@ -286,9 +313,11 @@ def undo(ctx: typer.Context, yes: Yes = False) -> None:
         render.line(_("Undid your last change ({action}).").format(action=action))
     elif len(books) <= 10:
         render.line(
-            _("Undid your last action ({action}) on {n} book(s): {numbers}.").format(
-                action=action, n=len(books), numbers=", ".join(books)
-            )
+            ngettext(
+                "Undid your last action ({action}) on {n} book: {numbers}.",
+                "Undid your last action ({action}) on {n} books: {numbers}.",
+                len(books),
+            ).format(action=action, n=len(books), numbers=", ".join(books))
         )
     else:
         render.line(

@@ -145,9 +145,12 @@ def _render_report(r: DayReport, office: str, live: bool) -> None:
     )
     for batch in r.open_batches:
         render.warn(
-            _(
+            ngettext(
                 "Warning: batch {batch_id} ({operator}, claimed {age} hours ago) still has "
-                "{n} book(s) not printed: print, release or fail them."
+                "{n} book not printed: print, release or fail it.",
+                "Warning: batch {batch_id} ({operator}, claimed {age} hours ago) still has "
+                "{n} books not printed: print, release or fail them.",
+                batch["still_claimed"],
             ).format(n=batch["still_claimed"], age=batch["age_hours"], **batch)
         )
 

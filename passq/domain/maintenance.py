@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from passq.domain.dates import hours_since
-from passq.i18n import _
+from passq.i18n import _, ngettext
 
 # How many disagreeing books the doctor names on screen (JSON lists them all).
 SHOWN = 20
@@ -63,10 +63,13 @@ def diagnose(facts: Mapping, now: datetime, stale_hours: float) -> Diagnosis:
     if disagree:
         first = disagree[0]
         problems.append(
-            _(
-                "{n} application(s) have a status that disagrees with their last event (first: "
+            ngettext(
+                "{n} application has a status that disagrees with its last event ({app_no} is "
+                "{status}, its events say {event_status}): check it with 'passq show'.",
+                "{n} applications have a status that disagrees with their last event (first: "
                 "{app_no} is {status}, its events say {event_status}): check them with "
-                "'passq show'."
+                "'passq show'.",
+                len(disagree),
             ).format(
                 n=len(disagree),
                 app_no=first["app_no"],
@@ -77,17 +80,23 @@ def diagnose(facts: Mapping, now: datetime, stale_hours: float) -> Diagnosis:
     orphans = facts["claimed_without_batch"]
     if orphans:
         problems.append(
-            _(
-                "{n} claimed book(s) belong to no batch (first: {app_no}): release them with "
-                "'passq release {app_no}'."
+            ngettext(
+                "{n} claimed book belongs to no batch ({app_no}): release it with "
+                "'passq release {app_no}'.",
+                "{n} claimed books belong to no batch (first: {app_no}): release them with "
+                "'passq release {app_no}'.",
+                len(orphans),
             ).format(n=len(orphans), app_no=orphans[0])
         )
     dangling = facts["dangling_batches"]
     if dangling:
         problems.append(
-            _(
-                "{n} application(s) point to a batch that does not exist (first: {app_no}, "
-                "batch {batch_id}): release them, or restore a backup."
+            ngettext(
+                "{n} application points to a batch that does not exist ({app_no}, batch "
+                "{batch_id}): release it, or restore a backup.",
+                "{n} applications point to a batch that does not exist (first: {app_no}, "
+                "batch {batch_id}): release them, or restore a backup.",
+                len(dangling),
             ).format(n=len(dangling), **dangling[0])
         )
     return Diagnosis(batches, sum(1 for b in batches if b["stale"]), problems)

@@ -212,9 +212,12 @@ def render(page: ReportPage, live: bool) -> str:
         if more
         else "",
         warnings=[
-            _(
+            ngettext(
                 "Warning: batch {batch_id} ({operator}, claimed {age} hours ago) still has "
-                "{n} book(s) not printed: print, release or fail them."
+                "{n} book not printed: print, release or fail it.",
+                "Warning: batch {batch_id} ({operator}, claimed {age} hours ago) still has "
+                "{n} books not printed: print, release or fail them.",
+                b["still_claimed"],
             ).format(n=b["still_claimed"], age=b["age_hours"], **b)
             for b in r.open_batches
         ],
