@@ -414,3 +414,19 @@ def test_version_and_module_entry_point() -> None:
         [sys.executable, "-m", "passq", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout == f"passq {__version__}\n"
+
+
+def test_a_batch_past_todays_capacity_is_claimed_and_said(passq, add_books) -> None:
+    passq.ok("config", "set", "capacity", "2")
+    add_books(("A1",), ("A2",), ("A3",))
+    result = passq.ok("next-batch", "--size", "3")
+    assert result.stderr == (
+        "Note: 1 book of this batch was planned for a later day: today's capacity (2) is used up.\n"
+    )
+    assert passq.rows("SELECT count(*) FROM applications WHERE status = 'claimed'") == [(3,)]
+    passq.ok("printed", "--batch", "1")
+    add_books(("B1",), now="2024-06-29T09:00")
+    weekend = passq.ok("next-batch", "--size", "1", now="2024-06-29T09:05")
+    assert weekend.stderr == (
+        "Note: today is not a print day in the calendar: these books were planned for 01/07/2024.\n"
+    )

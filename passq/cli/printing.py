@@ -7,7 +7,7 @@ import typer
 
 from passq.cli import app, render, session
 from passq.cli.options import AppNos, AsJson, Force, Reason, Yes
-from passq.domain.dates import hours_since
+from passq.domain.dates import hours_since, show_date
 from passq.domain.lifecycle import unique
 from passq.domain.records import check_app_no, check_name, check_text
 from passq.errors import Invalid, PassqError
@@ -33,6 +33,7 @@ def next_batch(
         batch_id, claimed = printing.claim(s, size)
         books = [counter.queue_row(placement, record) for placement, record in claimed]
         _warn_stale(s)
+        _warn_beyond_today(s, books)
     if as_json:
         render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
         return
@@ -49,6 +50,29 @@ def next_batch(
     if batch_id is not None:
         render.line(
             _("When they are printed: passq printed --batch {batch_id}").format(batch_id=batch_id)
+        )
+
+
+def _warn_beyond_today(s: Session, books: list[dict]) -> None:
+    """A batch that reaches past today's capacity is allowed (the printer may run late), but
+    said: the plan counted those books for a later day."""
+    later = [b for b in books if b["planned_day"] != s.today]
+    if later and not s.calendar.capacity(s.today):
+        render.warn(
+            _(
+                "Note: today is not a print day in the calendar: these books were planned for "
+                "{day}."
+            ).format(day=show_date(later[0]["planned_day"]))
+        )
+    elif later:
+        render.warn(
+            ngettext(
+                "Note: {n} book of this batch was planned for a later day: today's capacity "
+                "({capacity}) is used up.",
+                "Note: {n} books of this batch were planned for a later day: today's capacity "
+                "({capacity}) is used up.",
+                len(later),
+            ).format(n=len(later), capacity=s.calendar.capacity(s.today))
         )
 
 
