@@ -587,3 +587,14 @@ def test_a_really_full_database_rolls_back_with_the_full_disk_error(tmp_path: Pa
     )
     assert not conn.in_transaction
     conn.close()
+
+
+def test_a_backup_name_that_is_not_text_is_one_sentence(passq, tmp_path) -> None:
+    passq.ok("add", "A1", "--name", "Siti Rahayu")
+    name = str(tmp_path / "kopi") + "\udc80"  # a byte that is not UTF-8, as a shell passes it
+    result = passq("backup", name)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"backup '{tmp_path}/kopi\\udc80' is not a file name passq can write: give another.\n",
+    )

@@ -166,9 +166,16 @@ def same_file(first: Path, second: Path) -> bool:
 
 
 def check_file_name(path: Path, option: str) -> None:
-    """Invalid for a name no file can have: a NUL, no name at all, a name over 255 bytes."""
+    """Invalid for a name no file can have: a NUL, no name at all, a name over 255 bytes, or
+    bytes that are not text (SQLite and the terminal take names as UTF-8)."""
     text = os.fspath(path)
-    if "\x00" in text or not path.name or len(os.fsencode(path.name)) > 255:
+    if (
+        "\x00" in text
+        or not path.name
+        or len(os.fsencode(path.name)) > 255
+        or not text.isprintable()
+        and any("\ud800" <= c <= "\udfff" for c in text)
+    ):
         raise Invalid(
             _("{option} '{path}' is not a file name passq can write: give another.").format(
                 option=option, path=shown(text)

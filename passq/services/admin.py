@@ -28,6 +28,9 @@ def backup(s: Session, path: Path | None) -> tuple[Path, int]:
         require_database(Path(s.db_path))
     target = maintenance.backup_name(local_name(s.db_path), s.now)
     if path is not None:
+        from passq.files.exports import check_file_name
+
+        check_file_name(path, "backup")
         target = path / target.name if path.is_dir() else path
     create_private(target)
     count = s.store.backup(target)
