@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from passq.errors import Invalid, Refused
 from passq.files.columns import EXPORT_COLUMNS, REASON_COLUMN, header_key, shown
+from passq.files.private import replaced_privately
 from passq.files.rows import Problem
 from passq.files.tables import FORMULA_STARTS, Table
 from passq.i18n import _
@@ -230,35 +231,19 @@ def write_export(
                 path=target
             )
         )
-    import tempfile
-
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
+        with replaced_privately(target, "--output") as (descriptor, temporary):
+            if writer is None:
+                os.close(descriptor)
+                count = write_xlsx(records, temporary)
+            else:
+                # A BOM in CSV files so that Excel shows accented names right; newline=""
+                # keeps the CSV module's own line ends.
+                encoding = "utf-8-sig" if form == "csv" else "utf-8"
+                with open(descriptor, "w", encoding=encoding, newline="") as stream:
+                    count = writer(records, stream)
     except OSError as error:
-        raise Invalid(
-            _("Cannot write {path} ({reason}): check the folder, or give another --output.").format(
-                path=target, reason=error.strerror or error
-            )
-        ) from None
-    try:
-        if writer is None:
-            os.close(descriptor)
-            count = write_xlsx(records, temporary)
-        else:
-            # A BOM in CSV files so that Excel shows accented names right; newline="" keeps
-            # the CSV module's own line ends.
-            encoding = "utf-8-sig" if form == "csv" else "utf-8"
-            with open(descriptor, "w", encoding=encoding, newline="") as stream:
-                count = writer(records, stream)
-        os.replace(temporary, target)  # mkstemp made it 0600; the export keeps that
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise cannot_write(target, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return count
 
 

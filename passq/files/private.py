@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from passq.errors import Invalid, Refused
@@ -39,3 +41,28 @@ def create_private(path: Path) -> None:
                 path=path, reason=error.strerror or error
             )
         ) from None
+
+
+@contextmanager
+def replaced_privately(target: Path, option: str) -> Iterator[tuple[int, str]]:
+    """A new temporary file beside `target`, readable by its owner only: (descriptor, path).
+    When the block ends it replaces `target` whole; when it fails it is removed, so nobody
+    ever reads a half-written file. `option` names where the file name came from."""
+    import tempfile
+
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise Invalid(
+            _("Cannot write {path} ({reason}): check the folder, or give another {option}.").format(
+                path=target, reason=error.strerror or error, option=option
+            )
+        ) from None
+    try:
+        yield descriptor, temporary
+        os.replace(temporary, target)  # mkstemp made it 0600: the file keeps that
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -5,7 +5,6 @@ check them against `report --json`."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from passq.domain.dates import show_date
 from passq.domain.outlook import ReportPage
 from passq.domain.report import DayReport
 from passq.errors import Invalid
+from passq.files.private import replaced_privately
 from passq.i18n import _, format_day, format_number, language, ngettext
 
 TEMPLATE = "report.html.j2"
@@ -230,22 +230,8 @@ def write(path: Path, html: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise Invalid(_("{path} is a folder: give a file name with --html.").format(path=target))
-    import tempfile
-
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise Invalid(
-            _("Cannot write {path} ({reason}): check the folder, or give another --html.").format(
-                path=target, reason=error.strerror or error
-            )
-        ) from None
-    try:
-        with open(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(html)
-        os.replace(temporary, target)  # mkstemp made it 0600; the page keeps that
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        replaced_privately(target, "--html") as (descriptor, _temporary),
+        open(descriptor, "w", encoding="utf-8") as stream,
+    ):
+        stream.write(html)
