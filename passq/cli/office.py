@@ -13,7 +13,7 @@ from passq.cli.supervisor import report
 from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
 from passq.errors import Refused
-from passq.i18n import _, _l
+from passq.i18n import _, _l, format_day
 from passq.services import office
 from passq.store import display_name, local_name
 
@@ -156,7 +156,7 @@ def calendar_show(
         return
     render.table(
         (_("Day"), _("Capacity"), _("Why")),
-        ((d.date.strftime("%a %d/%m/%Y"), d.capacity, d.reason) for d in listed),
+        ((format_day(d.date, year=True), d.capacity, d.reason) for d in listed),
     )
 
 

@@ -14,7 +14,7 @@ from passq.domain import queue as rule
 from passq.domain.dates import parse_date, show_date
 from passq.domain.figures import PlanFigures
 from passq.domain.report import DayReport
-from passq.i18n import _, _l, ngettext
+from passq.i18n import _, _l, format_day, format_number, ngettext
 from passq.services import supervisor
 from passq.services.session import Session
 
@@ -209,7 +209,7 @@ def plan(
             )
         )
     # Whole records only for the books the tables name.
-    shown = [p.app_no for planned in list(by_day.values())[:days] for p in planned[:3]]
+    shown = [planned[0].app_no for planned in list(by_day.values())[:days]] if names else []
     shown += [p.app_no for p in summary.will_miss[:20]]
     records = s.store.existing(shown)
     _render_plan(s, records, placements, summary, by_day, days, names, settings_capacity)
@@ -286,10 +286,10 @@ def _render_plan(
     office = s.settings["office"]
     render.line(
         _("Plan for {day}{office}: {n} books pending, {capacity} a print day.").format(
-            day=s.today.strftime("%a %d/%m/%Y"),
+            day=format_day(s.today, year=True),
             office=f" — {office}" if office else "",
-            n=len(placements),
-            capacity=capacity,
+            n=format_number(len(placements)),
+            capacity=format_number(capacity),
         )
     )
     if not placements:
@@ -361,32 +361,19 @@ def _capacity_sentence(summary: PlanFigures) -> str:
 
 
 def _render_days(records, by_day, days: int, names: bool) -> None:
+    # Counts fit an 80-column terminal in both languages; the first name only when asked for
+    # (--names), the whole day's numbers in --json.
     rows = []
     for day, planned in list(by_day.items())[:days]:
         steps = Counter(p.step for p in planned)
-        first = ", ".join(records[p.app_no]["name"] if names else p.app_no for p in planned[:3])
-        rows.append(
-            (
-                day.strftime("%a %d/%m") if day else _("no day"),
-                len(planned),
-                *(steps[step] for step in rule.STEPS),
-                first + (" …" if len(planned) > 3 else ""),
-            )
-        )
-    render.table(
-        (
-            _("Day"),
-            _("Books"),
-            _("Must"),
-            _("Urgent"),
-            _("Protect"),
-            _("Will miss"),
-            _("Queue"),
-            _("First"),
-        ),
-        rows,
-        title=_("Per print day"),
-    )
+        row = [format_day(day) if day else _("no day"), len(planned)]
+        row += [steps[step] for step in rule.STEPS]
+        if names:
+            row.append(records[planned[0].app_no]["name"])
+        rows.append(row)
+    headings = [_("Day"), _("Books"), _("Must"), _("Urgent"), _("Protect"), _("Will miss")]
+    headings += [_("Queue")] + ([_("First")] if names else [])
+    render.table(headings, rows, title=_("Per print day"))
 
 
 def _render_will_miss(records, will_miss: list[rule.Placement], names: bool) -> None:

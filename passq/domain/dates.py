@@ -139,8 +139,10 @@ def show_stamp(stamp: str | None) -> str:
 
 
 def show_day(day: date | None) -> str:
-    """A short date with its weekday: Thu 27/06."""
-    return day.strftime("%a %d/%m") if day else "-"
+    """A short date with its weekday in the user's language: Thu 27/06, Kam 27/06."""
+    from passq.i18n import format_day
+
+    return format_day(day) if day else "-"
 
 
 def add_weekdays(day: date, count: int) -> date:
