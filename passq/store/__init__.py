@@ -51,14 +51,16 @@ def local_name(db: str | Path) -> Path:
     return Path(f"{name}.db")
 
 
-def open_store(db: str | Path, busy_timeout_ms: int, *, read_only_ok: bool = False) -> Store:
+def open_store(
+    db: str | Path, busy_timeout_ms: int, *, read_only_ok: bool = False, office: str | None = None
+) -> Store:
     """The store for `db` (a SQLite file or a postgresql:// URL), opened and migrated to this
     version of passq; `read_only_ok`: a file that exists but may not be written is opened
-    read-only."""
+    read-only; `office`: which office of a server (None: the default one; a file holds one)."""
     if is_url(db):
-        from passq.store.postgres import PostgresStore
+        from passq.store.postgres import DEFAULT_OFFICE, PostgresStore
 
-        return PostgresStore(str(db), busy_timeout_ms)
+        return PostgresStore(str(db), busy_timeout_ms, office or DEFAULT_OFFICE)
     from passq.store.sqlite import SqliteStore
 
     path = Path(db)

@@ -19,6 +19,7 @@ from typing import Any
 import psycopg2
 import psycopg2.errors
 
+from passq.domain.offices import DEFAULT_OFFICE
 from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES
 from passq.domain.search import Query
@@ -30,10 +31,9 @@ from passq.errors import (
 )
 from passq.store import display_name
 from passq.store.base import EventLog
-from passq.store.postgres_schema import migrate
+from passq.store.postgres_offices import open_office
 
 BUSY_TIMEOUT_MS = 10_000
-DEFAULT_OFFICE = "main"
 CONNECT_TIMEOUT_S = 10
 BULK_CHUNK = 10_000
 APPLICATION_COLUMNS = (
@@ -147,7 +147,7 @@ class PostgresStore:
         self.conn = connect(url, busy_timeout_ms)
         self.in_transaction = False
         try:
-            migrate(self.conn, self.path, _rollback)
+            open_office(self.conn, self.path, office, _rollback)
         except BaseException:
             self.conn.close()
             raise
