@@ -259,3 +259,18 @@ def test_the_directorate_sees_every_office_in_counts_only(two_offices) -> None:
     assert [o["office"] for o in own["offices"]] == ["cilacap"]
     mixed = directorate("report", "--all-offices", "--names")
     assert mixed.exit_code == 2
+
+
+@pytest.mark.postgresql_only
+def test_passq_office_names_the_office_as_the_option_does(passq: Passq) -> None:
+    from typer.testing import CliRunner
+
+    from passq.cli import app
+
+    passq.ok("office", "add", "cilacap", "--name", "Kantor Imigrasi Cilacap")
+    book(passq, "C-1", "Siti Aminah", "cilacap")
+    env = {"PASSQ_DB": str(passq.db), "PASSQ_NOW": "2024-06-27T08:00", "PASSQ_OFFICE": "cilacap"}
+    result = CliRunner().invoke(app, ["--operator", "ani", "list", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert [r["app_no"] for r in __import__("json").loads(result.stdout)] == ["C-1"]
+    assert passq.json("list") == []

@@ -8,7 +8,7 @@ from passq.cli import render
 from passq.domain.dates import show_date
 from passq.domain.offices import totals
 from passq.errors import Invalid
-from passq.i18n import _
+from passq.i18n import _, ngettext
 from passq.services import offices
 from passq.services.session import Session
 
@@ -52,9 +52,12 @@ def run(s: Session, day: str | None, names: bool, other: Any, as_json: bool) -> 
         title=_("Every office, {day}").format(day=show_date(s.today)),
     )
     render.line(
-        _(
+        ngettext(
+            "Total: {offices} office, {pending} pending, {soon} travelling within 7 days, "
+            "{miss} will miss a flight, {extra} extra books needed.",
             "Total: {offices} offices, {pending} pending, {soon} travelling within 7 days, "
-            "{miss} will miss a flight, {extra} extra books needed."
+            "{miss} will miss a flight, {extra} extra books needed.",
+            total.offices,
         ).format(
             offices=total.offices,
             pending=total.pending,
