@@ -157,7 +157,7 @@ def main_options(
         who,
         busy_timeout,
         read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
-        office=_office(office_code, db),
+        office=_office(office_code),
     )
     ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
 
@@ -178,22 +178,14 @@ def _operator(operator: str | None) -> str:
     return who
 
 
-def _office(code: str | None, db: str | None) -> str | None:
-    """The office code given (None: the default); Invalid when it is malformed, or names an
-    office other than the default one of a database file (a file holds one office)."""
+def _office(code: str | None) -> str | None:
+    """The office code given (None: the default); Invalid when it is malformed. A database
+    file refuses any office but the default when it is opened (passq.store.open_store)."""
     if code is None:
         return None
-    from passq.domain.offices import DEFAULT_OFFICE, valid_code
+    from passq.domain.offices import valid_code
 
-    code = valid_code(code)
-    if code != DEFAULT_OFFICE and not (db and is_url(db)):
-        raise Invalid(
-            _(
-                "A database file holds one office: --office {office} needs a postgresql:// "
-                "server in --db; leave --office out."
-            ).format(office=code)
-        )
-    return code
+    return valid_code(code)
 
 
 def _check_folder(db: str | None) -> None:

@@ -75,19 +75,14 @@ def require_admin(conn: Any) -> None:
 
 
 def add_office(conn: Any, code: str, name: str) -> bool:
-    """Record the office (its name also as its 'office' setting); False when it already
-    exists (nothing changes)."""
+    """Record the office; False when it already exists (nothing changes). Its settings stay
+    empty (the defaults): `db copy` and `restore` take an office that holds no row."""
     with conn.cursor() as cursor:
         cursor.execute(
             "INSERT INTO offices (code, name) VALUES (%s, %s) ON CONFLICT DO NOTHING", (code, name)
         )
         if not cursor.rowcount:
             return False
-        cursor.execute(
-            "INSERT INTO settings (key, value, office) VALUES ('office', %s, %s) "
-            "ON CONFLICT DO NOTHING",
-            (name, code),
-        )
     return True
 
 
@@ -122,7 +117,7 @@ def grant(conn: Any, login: str, office: str) -> None:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,))
             sequence = cursor.fetchone()[0]
             cursor.execute(
-                sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.SQL(sequence), who)
+                sql.SQL("GRANT USAGE, UPDATE ON SEQUENCE {} TO {}").format(sql.SQL(sequence), who)
             )
 
 
