@@ -9,9 +9,9 @@ adds offices and grants logins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+import psycopg2
 from psycopg2 import sql
 
 from passq.errors import Refused
@@ -28,7 +28,17 @@ _IS_ADMIN = (
 )
 
 
-def open_office(conn: Any, where: str, office: str, rollback: Callable[[Any], None]) -> None:
+def rollback(conn: Any) -> None:
+    """Roll back if the connection still stands (a lost one rolled back on the server)."""
+    if not conn.closed:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        except psycopg2.Error:
+            pass
+
+
+def open_office(conn: Any, where: str, office: str) -> None:
     """Migrate, then Refused unless `office` is on the server and this login may use it."""
     migrate(conn, where, rollback)
     with conn.cursor() as cursor:
