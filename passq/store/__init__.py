@@ -61,12 +61,13 @@ def open_store(
 ) -> Store:
     """The store for `db` (a SQLite file or a postgresql:// URL), opened and migrated to this
     version of passq; `read_only_ok`: a file that exists but may not be written is opened
-    read-only; `office`: which office of a server (None: the default one); a file holds one
+    read-only; `office`: which office of a server (None: the login's only office, else the
+    default one); a file holds one
     office, and another `office` is Invalid unless `one_office_ok` (`db copy` between them)."""
     if is_url(db):
-        from passq.store.postgres import DEFAULT_OFFICE, PostgresStore
+        from passq.store.postgres import PostgresStore
 
-        return PostgresStore(str(db), busy_timeout_ms, office or DEFAULT_OFFICE)
+        return PostgresStore(str(db), busy_timeout_ms, office)
     if office not in (None, "main") and not one_office_ok:
         from passq.errors import Invalid
         from passq.i18n import _

@@ -131,14 +131,14 @@ class PostgresStore:
     """One office's data on a PostgreSQL server (see passq.store.base.Store for the interface)."""
 
     def __init__(
-        self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, office: str = DEFAULT_OFFICE
+        self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, office: str | None = None
     ) -> None:
-        self.url, self.office = url, office
+        self.url, self.office = url, office or DEFAULT_OFFICE
         self.path = display_name(url)
         self.conn = connect(url, busy_timeout_ms)
         self.in_transaction = False
         try:
-            open_office(self.conn, self.path, office)
+            self.office = open_office(self.conn, self.path, office)
         except BaseException:
             self.conn.close()
             raise

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg2
 from psycopg2 import sql
 
+from passq.domain.offices import DEFAULT_OFFICE
 from passq.errors import Refused
 from passq.i18n import _
 from passq.store.postgres_schema import OFFICE_TABLES, migrate
@@ -38,10 +39,19 @@ def rollback(conn: Any) -> None:
             pass
 
 
-def open_office(conn: Any, where: str, office: str) -> None:
-    """Migrate, then Refused unless `office` is on the server and this login may use it."""
+def open_office(conn: Any, where: str, office: str | None) -> str:
+    """Migrate, then the office to work on: `office`, or (None) the login's only office, else
+    the default one; Refused unless it is on the server and this login may use it."""
     migrate(conn, where, rollback)
     with conn.cursor() as cursor:
+        if office is None:
+            cursor.execute(
+                "SELECT min(office) FROM office_logins WHERE login = current_user "
+                "HAVING count(*) = 1 AND min(office) != %s",
+                (EVERY_OFFICE,),
+            )
+            row = cursor.fetchone()
+            office = row[0] if row else DEFAULT_OFFICE
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM offices WHERE code = %s), ({_IS_ADMIN}), "
             "EXISTS (SELECT 1 FROM office_logins WHERE login = current_user "
@@ -58,6 +68,7 @@ def open_office(conn: Any, where: str, office: str) -> None:
                 "run 'passq office grant {login} {office}'."
             ).format(login=login, office=office)
         )
+    return office
 
 
 class UnknownOffice(Refused):
