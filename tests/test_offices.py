@@ -22,8 +22,9 @@ def as_login(url: str, login: str) -> str:
 
 
 @pytest.fixture
-def logins(pg_server):
-    """Makes login roles with unique names on the test server; drops them afterwards."""
+def logins(pg_server, database):
+    """Makes login roles with unique names on the test server; drops them afterwards (their
+    privileges in the test's database first)."""
     made: list[str] = []
 
     def make(stem: str) -> str:
@@ -34,9 +35,13 @@ def logins(pg_server):
         return name
 
     yield make
+    with closing(psycopg2.connect(str(database))) as conn, conn.cursor() as cursor:
+        conn.autocommit = True
+        for name in made:
+            cursor.execute(f"DROP OWNED BY {name}")
     with closing(pg_server.admin()) as conn, conn.cursor() as cursor:
         for name in made:
-            with suppress(psycopg2.Error):  # still has privileges in a database not yet dropped
+            with suppress(psycopg2.Error):  # a desk of the test still connected
                 cursor.execute(f"DROP ROLE IF EXISTS {name}")
 
 
