@@ -134,7 +134,13 @@ class Passq:
         self, *args: str, now: str = NOW, operator: str = "ani", input: str | None = None
     ) -> Result:
         base = ["--db", str(self.db), "--now", now, "--operator", operator]
-        env = {"PASSQ_DB": None, "PASSQ_NOW": None, "PASSQ_OPERATOR": None, "PASSQ_LANG": None}
+        env = {
+            "PASSQ_DB": None,
+            "PASSQ_NOW": None,
+            "PASSQ_OPERATOR": None,
+            "PASSQ_LANG": None,
+            "PASSQ_OFFICE": None,
+        }
         result = self.runner.invoke(app, [*base, *args], input=input, env=env)
         refused = isinstance(result.exception, SystemExit) and result.exit_code in (1, 2)
         if refused and not result.stdout and "--lang" not in args:

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from passq import __version__, i18n
 from passq.cli import render
+from passq.cli.options import OfficeCode
 from passq.errors import Invalid, PassqError
 from passq.i18n import _, _l
 from passq.services.session import Session
@@ -129,6 +130,7 @@ def main_options(
             help=_l("How long to wait for another desk's write before giving up."),
         ),
     ] = 10.0,
+    office_code: OfficeCode = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=_l("Show the version.")),
@@ -155,6 +157,7 @@ def main_options(
         who,
         busy_timeout,
         read_only_ok=ctx.invoked_subcommand in READ_ONLY_COMMANDS,
+        office=_office(office_code),
     )
     ctx.call_on_close(lambda: _close(ctx.obj, announce=db is None))
 
@@ -173,6 +176,16 @@ def _operator(operator: str | None) -> str:
             _("The operator name contains control characters: remove them and try again.")
         )
     return who
+
+
+def _office(code: str | None) -> str | None:
+    """The office code given (None: the default); Invalid when it is malformed. A database
+    file refuses any office but the default when it is opened (passq.store.open_store)."""
+    if code is None:
+        return None
+    from passq.domain.offices import valid_code
+
+    return valid_code(code)
 
 
 def _check_folder(db: str | None) -> None:
@@ -212,7 +225,9 @@ def main() -> None:
     app(prog_name="passq")
 
 
-GLOBAL_VALUE_OPTIONS = frozenset({"--db", "--now", "--operator", "--busy-timeout", "--lang"})
+GLOBAL_VALUE_OPTIONS = frozenset(
+    {"--db", "--now", "--operator", "--busy-timeout", "--lang", "--office"}
+)
 
 
 def _command_name(args: list[str]) -> str | None:

@@ -486,7 +486,7 @@ def db_copy(
     SQLite file to PostgreSQL, in one transaction; the destination must be empty."""
     s = session(ctx)
     count, events = admin.copy_database(
-        _database(source), _database(dest), round(s.busy_timeout * 1000)
+        _database(source), _database(dest), round(s.busy_timeout * 1000), office=s.office
     )
     render.line(
         ngettext(

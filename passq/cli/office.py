@@ -12,7 +12,7 @@ from passq.cli.printing import next_batch
 from passq.cli.supervisor import report
 from passq.domain.dates import parse_date, show_date
 from passq.domain.records import check_text
-from passq.errors import Refused
+from passq.errors import Invalid, Refused
 from passq.i18n import _, _l, format_day
 from passq.services import office
 from passq.store import display_name, local_name
@@ -193,3 +193,80 @@ def config_set(
     s = session(ctx)
     stored = office.set_setting(s, key, value)
     render.line(_("{key} is now {value}.").format(key=key, value=stored))
+
+
+offices_app = typer.Typer(
+    cls=PassqGroup,
+    no_args_is_help=True,
+    help=_l("Offices on a database server, and the logins that may work on each."),
+)
+
+
+app.add_typer(offices_app, name="office")
+
+
+@offices_app.command("add")
+def office_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=_l("Short code, for --office."), metavar="CODE")],
+    name: Annotated[
+        str, typer.Option("--name", help=_l("The office's name, shown in its reports."))
+    ],
+) -> None:
+    """Add an office to the server (administrator login only)."""
+    from passq.services import offices
+
+    name = check_text(name, "--name")
+    if not name:
+        raise Invalid(_("The office's name is empty: give it with --name."))
+    if offices.add_office(session(ctx), code, name):
+        render.line(_("Added office {code} ({name}).").format(code=code.strip(), name=name))
+    else:
+        raise Refused(
+            _("The office {code} exists already: nothing changed.").format(code=code.strip())
+        )
+
+
+@offices_app.command("grant")
+def office_grant(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help=_l("A login of the server."), metavar="LOGIN")],
+    code: Annotated[
+        str | None, typer.Argument(help=_l("The office it works on."), metavar="CODE")
+    ] = None,
+    every_office: Annotated[
+        bool,
+        typer.Option(
+            "--all-offices", help=_l("Read every office's figures, write none (directorate).")
+        ),
+    ] = False,
+) -> None:
+    """Let a login work on one office only (the engine hides every other office's rows from
+    it), or read every office with --all-offices (administrator login only)."""
+    from passq.services import offices
+
+    if (code is None) == (not every_office):
+        raise Invalid(
+            _("Give the office's code, or --all-offices for a login that reads every office.")
+        )
+    offices.grant(session(ctx), login, code)
+    if code is None:
+        render.line(_("{login} now reads every office and writes none.").format(login=login))
+    else:
+        render.line(
+            _("{login} now works on office {code} and sees no other.").format(
+                login=login, code=code.strip()
+            )
+        )
+
+
+@offices_app.command("list")
+def office_list(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """The offices whose rows this login reads."""
+    from passq.services import offices
+
+    found = offices.offices(session(ctx))
+    if as_json:
+        render.emit_json([{"office": code, "name": name} for code, name in found])
+        return
+    render.table((_("Office"), _("Name")), found)

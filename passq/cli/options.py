@@ -64,3 +64,16 @@ Yes = Annotated[
 Force = Annotated[
     bool, typer.Option("--force", help=_l("Act on another operator's batch all the same."))
 ]
+
+
+# The global --office (passq.cli.main_options).
+OfficeCode = Annotated[
+    str | None,
+    typer.Option(
+        "--office",
+        envvar="PASSQ_OFFICE",
+        metavar="CODE",
+        help=_l("Which office of a database server [default: main]; a file holds one."),
+        show_default=False,
+    ),
+]

@@ -45,10 +45,22 @@ def report(
     last: Annotated[
         str | None, typer.Option("--to", help=_l("Last day of a period."), metavar="DATE")
     ] = None,
+    every_office: Annotated[
+        bool,
+        typer.Option(
+            "--all-offices",
+            help=_l("Every office of the server you may read, today: counts only (directorate)."),
+        ),
+    ] = False,
 ) -> None:
     """The day-end report: what was printed, what is waiting, who travels soon (counts only,
     unless --names)."""
     s = session(ctx)
+    if every_office:
+        from passq.cli import report_offices
+
+        report_offices.run(s, day, names, html or first or last, as_json)
+        return
     if html is not None or first or last:
         from passq.cli import report_page
 

@@ -85,10 +85,12 @@ def doctor(s: Session) -> tuple[dict, Diagnosis]:
     return facts, maintenance.diagnose(facts, s.now, s.settings["stale_hours"])
 
 
-def copy_database(source: Path | str, dest: Path | str, busy_timeout_ms: int) -> tuple[int, int]:
+def copy_database(
+    source: Path | str, dest: Path | str, busy_timeout_ms: int, office: str | None = None
+) -> tuple[int, int]:
     """Copy every row of the database `source` into the empty database `dest` (either backend,
     created and migrated if new), in one transaction on `dest`; returns (applications, events).
-    """
+    `office`: the office of a server on either side (a file holds one)."""
     from passq.store import display_name, open_store
     from passq.store.copy import copy_between
 
@@ -102,9 +104,9 @@ def copy_database(source: Path | str, dest: Path | str, busy_timeout_ms: int) ->
         )
     if not is_url(source):
         require_database(Path(source))
-    from_store = open_store(source, busy_timeout_ms)
+    from_store = open_store(source, busy_timeout_ms, office=office, one_office_ok=True)
     try:
-        to_store = open_store(dest, busy_timeout_ms)
+        to_store = open_store(dest, busy_timeout_ms, office=office, one_office_ok=True)
         try:
             return copy_between(from_store, to_store)
         finally:

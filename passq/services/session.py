@@ -28,8 +28,11 @@ class Session:
         busy_timeout: float = 10.0,
         *,
         read_only_ok: bool = False,
+        office: str | None = None,
     ) -> None:
         self.db_path = db
+        # Which office of a database server (None: its default office; a file holds one).
+        self.office = office
         # A command that only reads may open a database it cannot write, read-only.
         self.read_only_ok = read_only_ok
         # Whether opening the store created the database file (the CLI says where).
@@ -50,7 +53,10 @@ class Session:
 
             existed = is_url(self.db_path) or Path(self.db_path).exists()
             self._store = open_store(
-                self.db_path, round(self.busy_timeout * 1000), read_only_ok=self.read_only_ok
+                self.db_path,
+                round(self.busy_timeout * 1000),
+                read_only_ok=self.read_only_ok,
+                office=self.office,
             )
             self.created = self.created or not existed
         return self._store

@@ -51,14 +51,33 @@ def local_name(db: str | Path) -> Path:
     return Path(f"{name}.db")
 
 
-def open_store(db: str | Path, busy_timeout_ms: int, *, read_only_ok: bool = False) -> Store:
+def open_store(
+    db: str | Path,
+    busy_timeout_ms: int,
+    *,
+    read_only_ok: bool = False,
+    office: str | None = None,
+    one_office_ok: bool = False,
+) -> Store:
     """The store for `db` (a SQLite file or a postgresql:// URL), opened and migrated to this
     version of passq; `read_only_ok`: a file that exists but may not be written is opened
-    read-only."""
+    read-only; `office`: which office of a server (None: the login's only office, else the
+    default one); a file holds one
+    office, and another `office` is Invalid unless `one_office_ok` (`db copy` between them)."""
     if is_url(db):
         from passq.store.postgres import PostgresStore
 
-        return PostgresStore(str(db), busy_timeout_ms)
+        return PostgresStore(str(db), busy_timeout_ms, office)
+    if office not in (None, "main") and not one_office_ok:
+        from passq.errors import Invalid
+        from passq.i18n import _
+
+        raise Invalid(
+            _(
+                "A database file holds one office: --office {office} needs a postgresql:// "
+                "server in --db; leave --office out."
+            ).format(office=office)
+        )
     from passq.store.sqlite import SqliteStore
 
     path = Path(db)

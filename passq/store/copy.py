@@ -8,7 +8,7 @@ their numbers and undo its command ids.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -80,24 +80,73 @@ def to_sqlite(conn: sqlite3.Connection, table: str, rows: Iterator[tuple]) -> in
     return count
 
 
-def to_postgres(conn: Any, office: str, table: str, rows: Iterator[tuple]) -> int:
+def to_postgres(
+    conn: Any,
+    office: str,
+    table: str,
+    rows: Iterator[tuple],
+    shifts: Mapping[str, int] | None = None,
+) -> int:
     """Insert `rows` into a PostgreSQL table for `office` (inside the caller's transaction),
-    then move the table's id sequence past them; returns the count."""
+    their batch and event numbers moved by `shifts` (see id_shifts), then move the table's id
+    sequence past them, never back; returns the count."""
     from psycopg2.extras import execute_values
 
     columns = (*TABLES[table], "office")
+    by_column = {c: (shifts or {}).get(_SHIFTED.get((table, c), ""), 0) for c in columns}
+    moved = [(i, by_column[c]) for i, c in enumerate(columns) if by_column[c]]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s"
     count = 0
     with conn.cursor() as cursor:
         while chunk := [(*row, office) for _, row in zip(range(CHUNK), rows, strict=False)]:
+            if moved:
+                chunk = [_moved(row, moved) for row in chunk]
             execute_values(cursor, sql, chunk, page_size=CHUNK)
             count += len(chunk)
         if "id" in TABLES[table]:
+            # One office: the next number follows the restored ones. Several: max(id) counts
+            # only this login's rows under row-level security, so never move back.
+            floor = f"nextval(pg_get_serial_sequence('{table}', 'id'))" if shifts else "1"
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest("
+                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, {floor}), false)"
             )
     return count
+
+
+# The columns holding batch and event numbers, by (table, column): which sequence moves them.
+_SHIFTED = {
+    ("batches", "id"): "batches",
+    ("applications", "batch_id"): "batches",
+    ("events", "id"): "events",
+    ("events", "batch_id"): "batches",
+}
+
+
+def _moved(row: tuple, moved: list[tuple[int, int]]) -> tuple:
+    values = list(row)
+    for i, by in moved:
+        if values[i] is not None:
+            values[i] += by
+    return tuple(values)
+
+
+def id_shifts(conn: Any) -> dict[str, int]:
+    """How far to move the batch and event numbers of rows copied into a server: nothing on a
+    server of one office (numbers kept); with several offices, the numbers continue the server's
+    sequences (others' writes wait on the tables' lock till the copy commits), so they never
+    collide with another office's."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) > 1 FROM offices")
+        if not cursor.fetchone()[0]:
+            return {}
+        cursor.execute("LOCK TABLE batches, events IN EXCLUSIVE MODE")
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('batches', 'id')) - 1, "
+            "nextval(pg_get_serial_sequence('events', 'id')) - 1"
+        )
+        batches, events = cursor.fetchone()
+    return {"batches": batches, "events": events}
 
 
 def clear_postgres(conn: Any, office: str) -> None:
@@ -127,8 +176,9 @@ def sqlite_to_postgres(source: sqlite3.Connection, conn: Any, office: str) -> in
     """Copy every row of the SQLite database `source` into `office` (inside the caller's
     transaction, which holds the office's lock); returns the number of applications."""
     counts = {}
+    shifts = id_shifts(conn)
     for table in TABLES:
-        counts[table] = to_postgres(conn, office, table, sqlite_rows(source, table))
+        counts[table] = to_postgres(conn, office, table, sqlite_rows(source, table), shifts)
     return counts["applications"]
 
 
@@ -177,12 +227,13 @@ def copy_between(source: Any, dest: Any) -> tuple[int, int]:
                         dest=dest.path
                     )
                 )
+            shifts = id_shifts(dest.conn) if _is_postgres(dest) else {}
             for table in TABLES:
                 if table in ("holiday_years", "holidays") and next(rows_of(dest, table), None):
                     continue  # the holiday cache, filled by the destination's first command
                 rows = rows_of(source, table)
                 if _is_postgres(dest):
-                    counts[table] = to_postgres(dest.conn, dest.office, table, rows)
+                    counts[table] = to_postgres(dest.conn, dest.office, table, rows, shifts)
                 else:
                     counts[table] = to_sqlite(dest.conn, table, rows)
     finally:

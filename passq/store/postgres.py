@@ -19,6 +19,7 @@ from typing import Any
 import psycopg2
 import psycopg2.errors
 
+from passq.domain.offices import DEFAULT_OFFICE
 from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES
 from passq.domain.search import Query
@@ -30,10 +31,10 @@ from passq.errors import (
 )
 from passq.store import display_name
 from passq.store.base import EventLog
-from passq.store.postgres_schema import migrate
+from passq.store.postgres_offices import open_office
+from passq.store.postgres_offices import rollback as _rollback
 
 BUSY_TIMEOUT_MS = 10_000
-DEFAULT_OFFICE = "main"
 CONNECT_TIMEOUT_S = 10
 BULK_CHUNK = 10_000
 APPLICATION_COLUMNS = (
@@ -60,16 +61,6 @@ def connect(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Any:
         # 0 would mean "wait for ever" to PostgreSQL; --busy-timeout 0 means "do not wait".
         cursor.execute("SET lock_timeout = %s", (f"{max(1, int(busy_timeout_ms))}ms",))
     return conn
-
-
-def _rollback(conn: Any) -> None:
-    """Roll back if the connection still stands (a lost one rolled back on the server)."""
-    if not conn.closed:
-        try:
-            with conn.cursor() as cursor:
-                cursor.execute("ROLLBACK")
-        except psycopg2.Error:
-            pass
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
@@ -140,14 +131,14 @@ class PostgresStore:
     """One office's data on a PostgreSQL server (see passq.store.base.Store for the interface)."""
 
     def __init__(
-        self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, office: str = DEFAULT_OFFICE
+        self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, office: str | None = None
     ) -> None:
-        self.url, self.office = url, office
+        self.url, self.office = url, office or DEFAULT_OFFICE
         self.path = display_name(url)
         self.conn = connect(url, busy_timeout_ms)
         self.in_transaction = False
         try:
-            migrate(self.conn, self.path, _rollback)
+            self.office = open_office(self.conn, self.path, office)
         except BaseException:
             self.conn.close()
             raise
@@ -371,18 +362,23 @@ class PostgresStore:
             )
             if cached is None:
                 found = compute(year)
-                with self._joined_transaction():
-                    self._execute(
-                        "INSERT INTO holiday_years (year, cached_at, office) VALUES (%s, %s, %s) "
-                        "ON CONFLICT DO NOTHING",
-                        (year, at, self.office),
-                    ).close()
-                    for day, name in found.items():
+                try:
+                    with self._joined_transaction():
                         self._execute(
-                            "INSERT INTO holidays (date, year, name, office) "
-                            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                            (day, year, name, self.office),
+                            "INSERT INTO holiday_years (year, cached_at, office) VALUES "
+                            "(%s, %s, %s) ON CONFLICT DO NOTHING",
+                            (year, at, self.office),
                         ).close()
+                        for day, name in found.items():
+                            self._execute(
+                                "INSERT INTO holidays (date, year, name, office) "
+                                "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                                (day, year, name, self.office),
+                            ).close()
+                except psycopg2.errors.InsufficientPrivilege:
+                    if self.in_transaction:
+                        raise
+                    return dict(found)  # a login that reads only (--all-offices): not cached
             return dict(
                 self._rows(
                     "SELECT date, name FROM holidays WHERE office = %s AND year = %s",

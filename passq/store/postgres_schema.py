@@ -102,7 +102,59 @@ def m001_initial(cursor) -> None:
         cursor.execute(statement)
 
 
-MIGRATIONS: tuple[Callable, ...] = (m001_initial,)
+# The tables holding one office's rows: each under row-level security (m002).
+OFFICE_TABLES = (
+    "batches",
+    "applications",
+    "events",
+    "calendar",
+    "settings",
+    "holiday_years",
+    "holidays",
+)
+# A login's offices, as the policies read them; '*' in office_logins reads every office.
+_MINE = "SELECT l.office FROM office_logins l WHERE l.login = current_user"
+_EVERY = "EXISTS (SELECT 1 FROM office_logins l WHERE l.login = current_user AND l.office = '*')"
+
+
+def m002_offices(cursor) -> None:
+    """Offices on one server, and the engine keeping each office's rows to its logins.
+
+    A login named in office_logins reads and writes only its offices' rows (row-level security,
+    even through psql); '*' reads every office and writes none. The owner of the tables (the
+    administrator login that created them) is not subject to the policies (not FORCEd)."""
+    cursor.execute(
+        """CREATE TABLE offices (
+            code TEXT COLLATE "C" PRIMARY KEY,
+            name TEXT COLLATE "C" NOT NULL,
+            added_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )"""
+    )
+    cursor.execute(
+        "INSERT INTO offices (code, name) SELECT office, office FROM (SELECT 'main' AS office "
+        "UNION SELECT office FROM settings UNION SELECT office FROM events) o"
+    )
+    cursor.execute(
+        """CREATE TABLE office_logins (
+            login TEXT COLLATE "C" NOT NULL,
+            office TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (login, office)
+        )"""
+    )
+    cursor.execute("ALTER TABLE office_logins ENABLE ROW LEVEL SECURITY")
+    cursor.execute(
+        "CREATE POLICY own_logins ON office_logins FOR SELECT USING (login = current_user)"
+    )
+    for table in OFFICE_TABLES:
+        cursor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        cursor.execute(
+            f"CREATE POLICY office_rows ON {table} USING (office IN ({_MINE})) "
+            f"WITH CHECK (office IN ({_MINE}))"
+        )
+        cursor.execute(f"CREATE POLICY every_office_reads ON {table} FOR SELECT USING ({_EVERY})")
+
+
+MIGRATIONS: tuple[Callable, ...] = (m001_initial, m002_offices)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The lock every schema migration takes (any office): one desk migrates, the others wait.
 _MIGRATION_LOCK = 0x70617373  # "pass"
