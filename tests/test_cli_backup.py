@@ -596,5 +596,5 @@ def test_a_backup_name_that_is_not_text_is_one_sentence(passq, tmp_path) -> None
     assert (result.exit_code, result.stdout, result.stderr) == (
         2,
         "",
-        f"backup '{tmp_path}/kopi\\udc80' is not a file name passq can write: give another.\n",
+        f"'{tmp_path}/kopi\\udc80' holds bytes that are not text (UTF-8): type it again.\n",
     )

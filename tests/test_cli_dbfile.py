@@ -149,15 +149,15 @@ def test_doctor_says_on_windows_that_the_folder_protects_the_file(passq, monkeyp
     assert passq.json("doctor")["notes"] == [note]
 
 
-def test_a_database_name_with_bytes_that_are_not_text_is_no_traceback(tmp_path: Path) -> None:
-    # `--db $'\xff.db'` on Linux: Python holds the byte as \udcff (surrogateescape).
+def test_a_database_name_with_bytes_that_are_not_text_is_refused(tmp_path: Path) -> None:
+    # `--db $'\xff.db'` on Linux: Python holds the byte as \udcff (surrogateescape). Every
+    # argument is refused so, before any command runs: nothing is created.
     db = tmp_path / "\udcff.db"
-    result = run(db, "doctor", "--json")
-    assert result.exit_code == 1
-    assert json.loads(result.stdout)["healthy"] is False
-    assert run(db, "add", "A1", "--name", "Budi").exit_code == 0
-    shown = run(db, "config", "show")
-    assert (shown.exit_code, shown.stdout.splitlines()[-1]) == (
-        0,
-        f"Database: {tmp_path}/\\udcff.db",
-    )
+    for args in (("doctor", "--json"), ("add", "A1", "--name", "Budi"), ("config", "show")):
+        result = run(db, *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"'{tmp_path}/\\udcff.db' holds bytes that are not text (UTF-8): type it again.\n",
+        )
+    assert list(tmp_path.iterdir()) == []

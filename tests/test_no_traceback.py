@@ -151,7 +151,7 @@ def _check(result, args) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("PASSQ_FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -27,6 +27,21 @@ i18n.install_click_translations()
 class PassqGroup(TyperGroup):
     """Turns domain errors into one sentence on stderr and their exit code."""
 
+    def parse_args(self, ctx, args):
+        # A shell passes bytes that are not UTF-8 as lone surrogates: no file, database or
+        # sentence can hold them, so refuse them here, once for every command and option.
+        for arg in args:
+            if any("\ud800" <= c <= "\udfff" for c in arg):
+                _language_from(args)  # parsing, which reads --lang, has not run yet
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                render.warn(
+                    _("'{value}' holds bytes that are not text (UTF-8): type it again.").format(
+                        value=shown
+                    )
+                )
+                ctx.exit(2)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -47,6 +62,16 @@ class PassqGroup(TyperGroup):
                 raise
             render.warn(str(problem))
             raise typer.Exit(problem.exit_code) from None
+
+
+def _language_from(args: list[str]) -> None:
+    """Speak the language `--lang` asks for in `args`, before they are parsed."""
+    for index, arg in enumerate(args):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        if value in ("id", "en"):
+            i18n.set_language(value)
 
 
 app = typer.Typer(
