@@ -30,6 +30,7 @@ from passq.errors import (
 )
 from passq.store import display_name
 from passq.store.base import EventLog
+from passq.store.postgres_notices import NoticeQueries
 from passq.store.postgres_schema import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -136,7 +137,7 @@ _BULK_ADDED = (
 )
 
 
-class PostgresStore:
+class PostgresStore(NoticeQueries):
     """One office's data on a PostgreSQL server (see passq.store.base.Store for the interface)."""
 
     def __init__(
