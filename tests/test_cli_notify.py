@@ -237,3 +237,39 @@ def test_html_page_and_csv_list_the_links(office, tmp_path) -> None:
         ("3301240627000918", "6281234567890", notice["link"])
     ]
     assert decode(rows[0]["link"]) == ("6281234567890", rows[0]["message"])
+
+
+def test_report_counts_uncollected_and_cancel_asks_for_yes(passq, add_books) -> None:
+    add_books(
+        ("3301000000005555", "--applied", "2024-05-13"),
+        ("3301000000006666", "--applied", "2024-05-13"),
+        now="2024-05-13T08:00",
+    )
+    passq.ok("printed", "3301000000005555", now="2024-05-17T10:00")  # cancelled 19 June
+    passq.ok("printed", "3301000000006666", now="2024-06-03T10:00")  # cancelled 3 July
+    report = passq.json("report", now="2024-06-13T17:00")
+    assert (report["printed_not_collected"], report["cancel_within_7_days"]) == (2, 1)
+    text = passq.ok("report", now="2024-06-13T17:00").stdout
+    assert "Printed, not collected" in text
+    before = passq.dump()
+    assert passq.ok("cancel", "--uncollected", now="2024-06-18T08:00").stdout == (
+        "No printed book is past its 30 days for collection.\n"
+    )
+    asked = passq("cancel", "--uncollected", now="2024-06-19T08:00")
+    assert asked.exit_code == 1
+    assert asked.stderr == (
+        "1 printed book was not collected within 30 days (3301000000005555): add --yes to "
+        "cancel it.\n"
+    )
+    assert passq.dump() == before
+    both = passq("cancel", "3301000000006666", "--uncollected", "--yes")
+    assert both.exit_code == 2
+    done = passq.ok("cancel", "--uncollected", "--yes", now="2024-06-19T08:00")
+    assert done.stdout == "Cancelled 1 book(s): 3301000000005555.\n"
+    assert passq.rows(
+        "SELECT app_no, status FROM applications ORDER BY app_no"
+    ) == [("3301000000005555", "cancelled"), ("3301000000006666", "printed")]
+    (detail,) = passq.rows("SELECT detail FROM events WHERE action = 'cancelled'")
+    assert '"uncollected": true' in detail[0] and "30 days" in detail[0]
+    missing = passq("cancel", "3301000000006666")
+    assert missing.exit_code == 2

@@ -65,16 +65,17 @@ def _waiting(s: Session) -> list[tuple[dict, date, date]]:
     return found
 
 
-def uncollected_counts(s: Session) -> tuple[int, int, int]:
-    """(printed and not collected, within a week of cancellation, past cancellation)."""
-    waiting = _waiting(s)
-    soon = sum(1 for _r, printed, cancel in waiting if s.today < cancel <= _week(s))
-    past = sum(1 for _r, _p, cancel in waiting if cancel <= s.today)
-    return len(waiting), soon, past
+def uncollected_counts(s: Session, day: date) -> tuple[int, int]:
+    """(books printed by `day` and not collected, of which cancelled by `day` + 7 days if
+    nobody collects them), from the books printed now."""
+    waiting = [cancel for _r, printed, cancel in _waiting(s) if printed <= day]
+    soon = day + timedelta(days=notices.REMIND_DAYS)
+    return len(waiting), sum(1 for cancel in waiting if cancel <= soon)
 
 
-def _week(s: Session) -> date:
-    return s.today + timedelta(days=notices.REMIND_DAYS)
+def past_collection(s: Session) -> list[dict]:
+    """The printed books whose cancellation day has come: nobody collected them in time."""
+    return [record for record, _p, cancel in _waiting(s) if cancel <= s.today]
 
 
 def planned(s: Session, lang: str) -> list[Notice]:
