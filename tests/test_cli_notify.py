@@ -266,10 +266,23 @@ def test_report_counts_uncollected_and_cancel_asks_for_yes(passq, add_books) -> 
     assert both.exit_code == 2
     done = passq.ok("cancel", "--uncollected", "--yes", now="2024-06-19T08:00")
     assert done.stdout == "Cancelled 1 book(s): 3301000000005555.\n"
-    assert passq.rows(
-        "SELECT app_no, status FROM applications ORDER BY app_no"
-    ) == [("3301000000005555", "cancelled"), ("3301000000006666", "printed")]
+    assert passq.rows("SELECT app_no, status FROM applications ORDER BY app_no") == [
+        ("3301000000005555", "cancelled"),
+        ("3301000000006666", "printed"),
+    ]
     (detail,) = passq.rows("SELECT detail FROM events WHERE action = 'cancelled'")
     assert '"uncollected": true' in detail[0] and "30 days" in detail[0]
     missing = passq("cancel", "3301000000006666")
     assert missing.exit_code == 2
+
+
+def test_announce_says_counts_and_dates_only(office) -> None:
+    out = office.json("notify", "announce")
+    assert out["ready_up_to"] == "2024-06-25" and out["waiting"] == 2 and out["pending"] == 2
+    assert "sampai dengan Selasa, 25 Juni 2024" in out["text"]
+    assert "Kantor Imigrasi Cilacap" in out["text"]
+    for book in ("3301240627000918", "A-FAR", "3301000000001111", "0918", "Pemohon", "+62"):
+        assert book not in out["text"]
+    english = office.ok("notify", "announce", "--lang", "en").stdout
+    assert english.startswith("Passport service at Kantor Imigrasi Cilacap is back to normal.")
+    assert "{" not in english and "{" not in out["text"]

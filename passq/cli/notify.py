@@ -223,3 +223,14 @@ def sent(
                 numbers=", ".join(skipped)
             )
         )
+
+
+@notify_app.command("announce")
+def announce(ctx: typer.Context, lang: Lang = "id", as_json: AsJson = False) -> None:
+    """The text for the office's social media: counts and dates only, no personal data."""
+    s = session(ctx)
+    text, facts = notify.announce(s, _language(lang))
+    if as_json:
+        render.emit_json({"text": text, **facts})
+        return
+    render.line(text)

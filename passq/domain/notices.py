@@ -203,3 +203,67 @@ def remind_from(printed: date, collection_days: int) -> date:
     """The first day an uncollected book's applicant is reminded: `collection_days - 7` days
     after printing."""
     return printed + timedelta(days=max(0, collection_days - REMIND_DAYS))
+
+
+# The announcement for social media: counts and dates only, never a name or a number.
+ANNOUNCE = {
+    "id": {
+        "open": "Layanan paspor {office} kembali normal.",
+        "ready": "Paspor dengan tanggal wawancara sampai dengan {ready_up_to} sudah dapat "
+        "diambil pada hari kerja dengan membawa {bring}.",
+        "waiting": "Saat ini {waiting} paspor sudah selesai dan menunggu diambil.",
+        "clears": "Paspor lainnya ({pending}) dijadwalkan selesai paling lambat {clears_on}; "
+        "pemohon akan kami hubungi melalui WhatsApp.",
+        "close": "Terima kasih atas kesabaran Anda.",
+    },
+    "en": {
+        "open": "Passport service at {office} is back to normal.",
+        "ready": "Passports with an interview date up to {ready_up_to} can be collected on any "
+        "working day; please bring {bring}.",
+        "waiting": "{waiting} passports are ready and waiting to be collected.",
+        "clears": "The other passports ({pending}) are planned to be ready by {clears_on}; we "
+        "will contact applicants by WhatsApp.",
+        "close": "Thank you for your patience.",
+    },
+}
+
+
+def announcement(
+    lang: str,
+    office: str,
+    ready_up_to: date | None,
+    waiting: int,
+    pending: int,
+    clears_on: date | None,
+) -> str:
+    """The social-media text: the service is back, up to which interview date passports are
+    ready, how many wait to be collected, and when the rest will be ready."""
+    words = ANNOUNCE[lang]
+    values = {
+        "office": office or OFFICE[lang],
+        "bring": BRING[lang],
+        "waiting": waiting,
+        "pending": pending,
+        "ready_up_to": long_date(ready_up_to, lang) if ready_up_to else "-",
+        "clears_on": long_date(clears_on, lang) if clears_on else "-",
+    }
+    parts = ["open"]
+    if ready_up_to is not None:
+        parts.append("ready")
+    if waiting:
+        parts.append("waiting")
+    if pending and clears_on is not None:
+        parts.append("clears")
+    parts.append("close")
+    return " ".join(words[part].format_map(values) for part in parts)
+
+
+def ready_up_to(not_printed_applied: list[date], printed_applied: list[date]) -> date | None:
+    """The last interview day whose passports are all printed: the day before the earliest
+    one still waiting to be printed (or the latest printed one when none waits); None when
+    no interview day is complete."""
+    if not_printed_applied:
+        earliest = min(not_printed_applied)
+        done = [day for day in printed_applied if day < earliest]
+        return earliest - timedelta(days=1) if done else None
+    return max(printed_applied) if printed_applied else None

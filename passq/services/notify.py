@@ -147,3 +147,30 @@ def mark_sent(s: Session, kind: str, app_nos: Sequence[str]) -> tuple[list[str],
             log("notified", app_no, record["batch_id"], {"kind": kind})
             marked.append(app_no)
     return marked, skipped
+
+
+def announce(s: Session, lang: str) -> tuple[str, dict]:
+    """The social-media announcement and the figures it says (counts and dates only)."""
+    from passq.services.supervisor import schedule
+
+    pending = s.store.by_status("pending", None) + s.store.by_status("claimed", None)
+    printed = _printed(s)
+    done = printed + s.store.by_status("collected", None)
+    up_to = notices.ready_up_to(
+        [_day(r["applied"]) for r in pending], [_day(r["applied"]) for r in done]
+    )
+    _placements, summary, _by_day = schedule(s)
+    text = notices.announcement(
+        lang, s.settings["office"], up_to, len(printed), len(pending), summary.clears_on
+    )
+    facts = {
+        "ready_up_to": up_to,
+        "waiting": len(printed),
+        "pending": len(pending),
+        "clears_on": summary.clears_on,
+    }
+    return text, facts
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
