@@ -286,3 +286,20 @@ def test_announce_says_counts_and_dates_only(office) -> None:
     english = office.ok("notify", "announce", "--lang", "en").stdout
     assert english.startswith("Passport service at Kantor Imigrasi Cilacap is back to normal.")
     assert "{" not in english and "{" not in out["text"]
+
+
+def test_planned_is_recorded_once_a_day(office) -> None:
+    assert "Recorded as told: 2 books." in office.ok("notify", "planned", "--mark-sent").stdout
+    assert "Recorded as told: 0 books." in office.ok("notify", "planned", "--mark-sent").stdout
+    sent = office.ok("notify", "sent", "--kind", "planned", "3301000000001111")
+    assert "Already recorded as told" in sent.stdout
+    kinds = "SELECT app_no, detail FROM events WHERE action = 'notified' ORDER BY app_no"
+    assert office.rows(kinds) == [
+        ("3301000000001111", '{"kind": "planned"}'),
+        ("3301000000002222", '{"kind": "planned"}'),
+    ]
+    # The next day the plan may have changed: they can be told again, once.
+    office.ok("notify", "planned", "--mark-sent", now="2024-06-28T08:00")
+    assert len(office.rows(kinds)) <= 4
+    # Being told of the plan is not being told the passport is ready.
+    assert [n["app_no"] for n in office.json("notify", "ready")["notices"]] == ["3301240627000918"]
