@@ -231,6 +231,7 @@ def test_html_page_and_csv_list_the_links(office, tmp_path) -> None:
     (link,) = parser.links
     notice = office.json("notify", "ready")["notices"][0]
     assert link == notice["link"] and "A-FAR" in html
+    assert "passq notify sent 3301240627000918</pre>" in html
     with table.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
     assert [(r["app_no"], r["whatsapp"], r["link"]) for r in rows] == [

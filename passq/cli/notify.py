@@ -94,7 +94,7 @@ def _run(
         from passq.files import notices as files
 
         if html is not None:
-            page = files.html_page(found, _title(kind), s.settings["office"], s.stamp)
+            page = files.html_page(found, kind, _title(kind), s.settings["office"], s.stamp)
             files.write(html, page, "--html")
         if csv is not None:
             files.write(csv, files.csv_text(found, s.settings["csv_delimiter"]), "--csv")

@@ -32,7 +32,7 @@ def csv_text(notices: Sequence[Notice], delimiter: str = ",") -> str:
     return stream.getvalue()
 
 
-def html_page(notices: Sequence[Notice], title: str, office: str, stamp: str) -> str:
+def html_page(notices: Sequence[Notice], kind: str, title: str, office: str, stamp: str) -> str:
     """The page: one numbered link a row, then the books without a valid phone."""
     import jinja2
 
@@ -44,6 +44,7 @@ def html_page(notices: Sequence[Notice], title: str, office: str, stamp: str) ->
     )
     return environment.get_template(TEMPLATE).render(
         lang=language(),
+        kind=kind,
         title=title,
         office=office,
         stamp=stamp,
@@ -57,6 +58,7 @@ def html_page(notices: Sequence[Notice], title: str, office: str, stamp: str) ->
             "no_phone": _("No valid phone: call or write to them"),
             "phone": _("Phone"),
             "none": _("Nobody to tell."),
+            "record": _("Once they are all sent, record them (copy this line):"),
             "how": _(
                 "Click each link, press send in WhatsApp Web, then record who was told with "
                 "'passq notify sent' and their numbers."
