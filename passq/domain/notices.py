@@ -120,7 +120,7 @@ def fields_of(template: str) -> list[str]:
     except ValueError:
         raise Invalid(
             _(
-                "The message has an unpaired '{{' or '}}': write placeholders as {{name}}, and "
+                "The message has a brace without its pair: write placeholders as {{name}}, and "
                 "double a brace to show it."
             )
         ) from None
