@@ -322,6 +322,9 @@ def test_an_overtime_day(passq, add_books) -> None:
         "extra_until": None,
         "capacity_cannot_help": 0,
         "no_print_day_ahead": False,
+        # The 6 books printed today wait for their applicants, none near cancellation.
+        "printed_not_collected": 6,
+        "cancel_within_7_days": 0,
     }
     assert report["open_batches"] == [
         {

@@ -78,7 +78,8 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
-            "timezone, stale_hours, csv_delimiter, app_no_pattern.",
+            "timezone, stale_hours, csv_delimiter, app_no_pattern, collection_days, notice_ready, "
+            "notice_planned, notice_late, notice_uncollected.",
         ),
         (
             ["config", "set", "capacity", "100001"],
@@ -122,6 +123,11 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "stale_hours": 8,
         "csv_delimiter": ",",
         "app_no_pattern": "[A-Za-z0-9][A-Za-z0-9/-]{0,39}",
+        "collection_days": 30,
+        "notice_ready": "",
+        "notice_planned": "",
+        "notice_late": "",
+        "notice_uncollected": "",
     }
     assert passq.rows("SELECT detail FROM events WHERE action = 'config' ORDER BY id") == [
         ('{"office": [null, "Kantor Imigrasi Cilacap"]}',),

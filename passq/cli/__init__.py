@@ -286,4 +286,4 @@ def _register_only(name: str | None) -> None:
 
 
 # The commands register themselves on `app`, in the order `--help` lists them.
-from passq.cli import counter, printing, supervisor, office, admin  # noqa: E402, F401, I001
+from passq.cli import counter, printing, supervisor, office, admin, notify  # noqa: E402, F401, I001

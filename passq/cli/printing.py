@@ -10,7 +10,7 @@ from passq.cli.options import AppNos, AsJson, Force, Reason, Yes
 from passq.domain.dates import hours_since, show_date
 from passq.domain.lifecycle import unique
 from passq.domain.records import check_app_no, check_name, check_text
-from passq.errors import Invalid, PassqError
+from passq.errors import Invalid, PassqError, Refused
 from passq.i18n import _, _l, ngettext
 from passq.services import counter, printing
 from passq.services.session import Session
@@ -315,15 +315,62 @@ def collected(
 
 
 @app.command()
-def cancel(ctx: typer.Context, app_nos: AppNos, reason: Reason) -> None:
+def cancel(
+    ctx: typer.Context,
+    app_nos: Annotated[
+        list[str] | None, typer.Argument(help=_l("Application numbers."), metavar="[APP_NO...]")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=_l("Why (kept in the history)."))
+    ] = None,
+    uncollected: Annotated[
+        bool,
+        typer.Option(
+            "--uncollected",
+            help=_l("Cancel every printed book nobody collected within collection_days."),
+        ),
+    ] = False,
+    yes: Yes = False,
+) -> None:
     """Withdraw applications (pending, claimed or printed)."""
     s = session(ctx)
-    records = printing.mark(
-        s,
-        _numbers(app_nos),
-        "cancelled",
-        check_reason(reason),
+    if uncollected:
+        _cancel_uncollected(s, app_nos, reason, yes)
+        return
+    if reason is None:
+        raise Invalid(_("Missing --reason: say why, e.g. --reason 'applicant withdrew'."))
+    records = printing.mark(s, _numbers(app_nos), "cancelled", check_reason(reason))
+    _done(records, "cancelled")
+
+
+def _cancel_uncollected(
+    s: Session, app_nos: list[str] | None, reason: str | None, yes: bool
+) -> None:
+    from passq.services import notify
+
+    if app_nos:
+        raise Invalid(_("Give application numbers or --uncollected, not both."))
+    days = s.settings["collection_days"]
+    books = [r["app_no"] for r in notify.past_collection(s)]
+    if not books:
+        render.line(_("No printed book is past its {days} days for collection.").format(days=days))
+        return
+    if not yes:
+        raise Refused(
+            ngettext(
+                "{n} printed book was not collected within {days} days ({numbers}): add --yes "
+                "to cancel it.",
+                "{n} printed books were not collected within {days} days ({numbers}): add --yes "
+                "to cancel them.",
+                len(books),
+            ).format(n=len(books), days=days, numbers=", ".join(books[:10]))
+        )
+    why = (
+        check_reason(reason)
+        if reason is not None
+        else _("not collected within {days} days").format(days=days)
     )
+    records = printing.mark(s, books, "cancelled", why, {"uncollected": True})
     _done(records, "cancelled")
 
 

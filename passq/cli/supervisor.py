@@ -139,6 +139,8 @@ def _render_report(r: DayReport, office: str, live: bool) -> None:
             (_("Released"), r.released),
             (_("Cancelled"), r.cancelled),
             (_("Collected"), r.collected),
+            (_("Printed, not collected"), r.printed_not_collected),
+            (_("Of which cancelled within 7 days if not collected"), r.cancel_within_7_days),
             (_("New applications"), r.new_applications),
             (_("Pending at day end"), r.pending_end),
             (_("Travelling within 7 days, not printed"), _travelling(r)),

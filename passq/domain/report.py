@@ -43,6 +43,10 @@ class DayReport:
     capacity_cannot_help: int  # travellers no extra capacity saves (no print day before)
     no_print_day_ahead: bool  # capacity 0 or every day closed: nothing can be planned
     plan_from: date  # the first day planned: today (from now, its remaining capacity) or the next
+    # Printed books not collected (as they are now, printed by the day's end), and of them those
+    # cancelled within 7 days of the day if nobody collects them (or already past their day).
+    printed_not_collected: int = 0
+    cancel_within_7_days: int = 0
 
 
 def day_report(

@@ -21,6 +21,10 @@ DEFAULT_SETTINGS = {
     "csv_delimiter": ",",
     # The form of a new application number (a regular expression; add and import enforce it).
     "app_no_pattern": "[A-Za-z0-9][A-Za-z0-9/-]{0,39}",
+    # Days a printed book waits for its applicant before it is cancelled (DESIGN §3, pickup).
+    "collection_days": 30,
+    # The office's own notice texts (empty: passq's own, in the applicant's language).
+    **{f"notice_{kind}": "" for kind in ("ready", "planned", "late", "uncollected")},
 }
 
 
@@ -38,6 +42,7 @@ SETTING_RANGES = {
     "pickup_days": (0, 30),
     "horizon_days": (0, 60),
     "stale_hours": (1, 720),
+    "collection_days": (7, 365),
 }
 
 
@@ -76,6 +81,10 @@ def check_setting(key: str, value: str) -> str:
         return check_delimiter(value, key)
     if key == "app_no_pattern":
         return check_pattern(value)
+    if key.startswith("notice_"):
+        from passq.domain.notices import check_template
+
+        return check_template(value)
     return check_text(value, key, MAX_NAME)
 
 

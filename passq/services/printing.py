@@ -137,6 +137,9 @@ def _reverse(s: Session, log: EventLog, event: dict, command_id: int) -> None:
     elif action == "calendar":
         s.store.put_override(detail["date"], detail.get("before"))
         log("undo", detail=undone)
+    elif action == "notified":
+        # A record that the applicant was told: no status to put back.
+        log("undo", app_no, event["batch_id"], undone)
     elif action == "added":
         s.store.delete(app_no)
         log("undo", app_no, detail={**undone, "deleted": True})

@@ -48,6 +48,12 @@ def report_day(
         s.now if day == s.today else s.end_of(day),
         plan_from=day if day == s.today else day + timedelta(days=1),
     )
+    from dataclasses import replace
+
+    from passq.services.notify import uncollected_counts
+
+    waiting, soon = uncollected_counts(s, day)
+    report = replace(report, printed_not_collected=waiting, cancel_within_7_days=soon)
     return report, (pending_end, claimed_end)
 
 

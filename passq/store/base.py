@@ -155,6 +155,11 @@ class Store(Protocol):
         """The events after `event_id` that still stand (neither undo rows nor undone)."""
         ...
 
+    def notified(self, kind: str) -> dict[str, str]:
+        """The books whose applicant was told `kind` (a `notified` event not undone), by
+        number, with the moment (as stored) of the latest telling."""
+        ...
+
     def is_empty(self) -> bool:
         """True when the database holds no application and no event."""
         ...

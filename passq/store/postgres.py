@@ -31,6 +31,7 @@ from passq.errors import (
 )
 from passq.store import display_name
 from passq.store.base import EventLog
+from passq.store.postgres_notices import NoticeQueries
 from passq.store.postgres_offices import open_office
 from passq.store.postgres_offices import rollback as _rollback
 
@@ -127,7 +128,7 @@ _BULK_ADDED = (
 )
 
 
-class PostgresStore:
+class PostgresStore(NoticeQueries):
     """One office's data on a PostgreSQL server (see passq.store.base.Store for the interface)."""
 
     def __init__(

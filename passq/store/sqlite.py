@@ -385,6 +385,19 @@ class SqliteStore:
         )
         return [_event(cursor, row) for row in cursor.fetchall()]
 
+    def notified(self, kind: str) -> dict[str, str]:
+        """The books whose applicant was told `kind` (a `notified` event not undone), by
+        number, with the moment of the latest telling."""
+        return dict(
+            self.conn.execute(
+                "SELECT app_no, MAX(at) FROM events e WHERE action = 'notified' "
+                "AND json_extract(detail, '$.kind') = ? AND NOT EXISTS (SELECT 1 FROM events "
+                "WHERE action = 'undo' AND json_extract(detail, '$.undid') = +e.command_id) "
+                "GROUP BY app_no",
+                (kind,),
+            ).fetchall()
+        )
+
     def is_empty(self) -> bool:
         """True when the database holds no application and no event."""
         return (
