@@ -9,6 +9,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from passq.domain.dates import show_stamp
 from passq.domain.notices import Notice, wa_number
 from passq.errors import Invalid
 from passq.files.exports import safe_cell
@@ -47,7 +48,7 @@ def html_page(notices: Sequence[Notice], kind: str, title: str, office: str, sta
         kind=kind,
         title=title,
         office=office,
-        stamp=stamp,
+        stamp=show_stamp(stamp),  # 27/06/2024 08:00, as the office reads it
         linked=[n for n in notices if n.link],
         unlinked=[n for n in notices if not n.link],
         text={
