@@ -19,6 +19,7 @@ from passq.domain.queue import (
     AddWorkingDays,
     Capacity,
     Placement,
+    Plan,
     PlanDays,
     plan,
 )
@@ -76,6 +77,11 @@ def plan_figures(
     if not pending:
         return PlanFigures([], 0, 0, 0, None, 0, CapacityNeeded(0, 0, None, 0, False))
     result = plan(pending, today, capacity, used_today, pickup_days, horizon_days, add_working_days)
+    return figures_of(result)
+
+
+def figures_of(result: Plan) -> PlanFigures:
+    """The figures of a plan already made (`plan`: the schedule and its figures from one run)."""
     facts = result.facts
     limits = [limit for limit in map(itemgetter(1), facts) if limit is not None]
     return PlanFigures(

@@ -131,10 +131,9 @@ class Session:
         *,
         first: int | None = None,
         only: str | None = None,
-        capacity: Callable[[date], int] | None = None,
     ) -> list[rule.Placement]:
         """The queue rule over `records` (pending books), as of `today` with `used` capacity;
-        `first` and `only` are plan_queue's; `capacity` replaces the calendar's (a what-if)."""
+        `first` and `only` are plan_queue's."""
         if today is None:
             today = self.today
         if used is None:
@@ -142,7 +141,7 @@ class Session:
         return rule.plan_queue(
             records,
             today,
-            capacity or self.calendar.capacity,
+            self.calendar.capacity,
             used_today=used,
             pickup_days=self.settings["pickup_days"],
             horizon_days=self.settings["horizon_days"],
@@ -173,6 +172,30 @@ class Session:
                 horizon_days=settings["horizon_days"],
                 add_working_days=calendar.add_working_days,
             )
+
+    def schedule(
+        self,
+        records: Sequence[Mapping],
+        today: date,
+        used: int,
+        capacity: Callable[[date], int] | None = None,
+    ) -> tuple[list[rule.Placement], plan_figures.PlanFigures]:
+        """Every placement in rank order and the plan's figures, from one run of the rule
+        (`placements` and `figures` would each run it)."""
+        if not records:
+            return [], self.figures(records, today, used, capacity)
+        with rule.without_cyclic_gc():
+            result = rule.plan(
+                records,
+                today,
+                capacity or self.calendar.capacity,
+                used,
+                pickup_days=self.settings["pickup_days"],
+                horizon_days=self.settings["horizon_days"],
+                add_working_days=self.calendar.add_working_days,
+            )
+            placements = result.placements(range(1, len(result.order) + 1))
+            return placements, plan_figures.figures_of(result)
 
     def office_at_end_of(self, day: date) -> tuple[dict, PrintCalendar]:
         """The settings (typed) and print calendar as they stood when `day` ended."""

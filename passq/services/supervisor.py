@@ -83,8 +83,7 @@ def schedule(
     `capacity` replaces the calendar's (a what-if: nothing is written either way)."""
     books = s.store.queue()
     used = s.store.used_today(s.today)
-    placements = s.placements(books, s.today, used, capacity=capacity)
-    summary = s.figures(books, s.today, used, capacity=capacity)
+    placements, summary = s.schedule(books, s.today, used, capacity)
     # Rank order: planned days never go down, the books without a day come last.
     by_day = {day: list(books) for day, books in groupby(placements, attrgetter("planned_day"))}
     return placements, summary, by_day
