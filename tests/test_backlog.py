@@ -57,6 +57,30 @@ def test_parse_moment_reads_dates_and_datetimes() -> None:
         dates.parse_moment("soon")
 
 
+@pytest.mark.parametrize("name", sorted(dates.INDONESIAN_ZONES))
+def test_an_indonesian_office_zone_reads_as_the_tz_database_does(name: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone, database = dates.office_zone(name), ZoneInfo(name)
+    # Every month start and mid-month of the years passq takes, at midnight and at noon.
+    for year in range(dates.FIRST_YEAR, dates.LAST_YEAR + 1):
+        for month in range(1, 13):
+            for day, hour in ((1, 0), (15, 12)):
+                moment = datetime(year, month, day, hour)
+                assert zone.utcoffset(moment) == database.utcoffset(moment), moment
+    assert (
+        datetime(2024, 6, 27, 8, tzinfo=zone).isoformat()
+        == datetime(2024, 6, 27, 8, tzinfo=database).isoformat()
+    )
+
+
+def test_another_office_zone_comes_from_the_tz_database() -> None:
+    assert dates.office_zone("Asia/Tokyo").utcoffset(datetime(2024, 6, 27)) == (
+        datetime(2024, 6, 27, 9) - datetime(2024, 6, 27)
+    )
+    assert type(dates.office_zone("Asia/Tokyo")).__name__ == "ZoneInfo"
+
+
 @pytest.mark.parametrize("app_no", ["1", "3301240618000001", "W/2024/06-17", "a" * 40])
 def test_app_no_accepts_opaque_codes(app_no: str) -> None:
     assert records.check_app_no(app_no) == app_no

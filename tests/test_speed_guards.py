@@ -146,6 +146,60 @@ def test_single_row_commands_import_nothing_slow(databases, args) -> None:
     assert deferred_in(imported(db, *args)) == []
 
 
+# Imported by commands that plan or list, never by the single-row ones: the queue rule and its
+# figures, the other commands' modules, and what only JSON output or a time zone file needs.
+PLANNING = (
+    "passq.domain.queue",
+    "passq.domain.figures",
+    "passq.domain.explain",
+    "passq.domain.report",
+    "passq.domain.notices",
+    "passq.domain.search",
+    "passq.cli.supervisor",
+    "passq.cli.admin",
+    "passq.cli.office",
+    "passq.cli.notify",
+    "zoneinfo",
+    "dataclasses",
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("add", "3302240627000004", "--name", "Siti Rahayu", "--travel", "01/07/2024"),
+        ("printed", CLAIMED[0]),
+        ("collected", CLAIMED[1]),
+    ],
+    ids=lambda args: " ".join(args[:1]),
+)
+def test_single_row_commands_load_neither_the_rule_nor_other_commands(databases, args) -> None:
+    db = databases[SMALL]
+    if args[0] == "collected":
+        runner(db, "printed", CLAIMED[1])
+    modules = imported(db, *args)
+    assert sorted(m for m in modules if m.startswith(PLANNING)) == []
+    if args[0] != "--version":
+        assert f"passq.cli.{cli.COMMAND_MODULES[args[0]]}" in modules  # the check sees imports
+
+
+def test_every_command_is_registered_by_the_module_named_for_it() -> None:
+    from typer.main import get_command_name
+
+    registered = {
+        command.name or get_command_name(command.callback.__name__): command.callback.__module__
+        for command in app.registered_commands
+    }
+    registered |= {
+        group.name: group.typer_instance.registered_commands[0].callback.__module__
+        for group in app.registered_groups
+    }
+    assert {name: f"passq.cli.{module}" for name, module in cli.COMMAND_MODULES.items()} == (
+        registered
+    )
+
+
 def test_only_the_report_page_draws(databases, tmp_path: Path) -> None:
     # matplotlib and jinja2 are report --html's alone: not even the text report loads them.
     db = databases[SMALL]

@@ -74,7 +74,9 @@ def _language_from(args: list[str]) -> None:
             i18n.set_language(value)
 
 
-app = typer.Typer(
+# The root group. Command modules register on it (`@root.command()`); `app` (below) is the
+# same group with every command loaded, for tests and embedding.
+root = typer.Typer(
     cls=PassqGroup,
     name="passq",
     help=_l(
@@ -109,7 +111,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root.callback()
 def main_options(
     ctx: typer.Context,
     db: Annotated[
@@ -246,13 +248,41 @@ def main() -> None:
     # hundred thousand objects again and again (a tenth of `list`); reference counting frees
     # what passq drops, and it makes no cycles worth collecting before it exits.
     gc.disable()
-    _register_only(_command_name(sys.argv[1:]))
-    app(prog_name="passq")
+    args = sys.argv[1:]
+    name = _command_name(args)
+    if name is not None or "--version" not in args:  # --version needs no command
+        load_commands(name)
+    _register_only(name)
+    root(prog_name="passq")
 
 
 GLOBAL_VALUE_OPTIONS = frozenset(
     {"--db", "--now", "--operator", "--busy-timeout", "--lang", "--office"}
 )
+
+# Which module registers each command and command group, in the order `--help` lists them.
+# A start imports only the named command's module (and what it needs): importing every
+# command's module, and with them the queue rule, cost a quarter of the start-up budget.
+COMMAND_MODULES = {
+    **dict.fromkeys(("add", "edit", "show", "list", "find"), "counter"),
+    **dict.fromkeys(
+        ("next-batch", "printed", "failed", "release", "collected", "cancel", "undo"), "printing"
+    ),
+    **dict.fromkeys(("report", "plan"), "supervisor"),
+    **dict.fromkeys(("demo", "calendar", "config", "office"), "office"),
+    **dict.fromkeys(("backup", "restore", "doctor", "import", "export", "db"), "admin"),
+    "notify": "notify",
+}
+
+
+def load_commands(name: str | None = None) -> None:
+    """Register the command `name` (its module's commands); every command when `name` is
+    None or unknown, so help and 'No such command' read as always."""
+    known = COMMAND_MODULES.get(name or "")
+    for module in [known] if known else dict.fromkeys(COMMAND_MODULES.values()):
+        # __import__, not importlib.import_module: `python -X importtime` (the speed guards)
+        # sees only imports made through it.
+        __import__(f"passq.cli.{module}")
 
 
 def _command_name(args: list[str]) -> str | None:
@@ -277,13 +307,17 @@ def _register_only(name: str | None) -> None:
 
     commands = [
         command
-        for command in app.registered_commands
+        for command in root.registered_commands
         if (command.name or get_command_name(getattr(command.callback, "__name__", ""))) == name
     ]
-    groups = [group for group in app.registered_groups if group.name == name]
+    groups = [group for group in root.registered_groups if group.name == name]
     if commands or groups:
-        app.registered_commands, app.registered_groups = commands, groups
+        root.registered_commands, root.registered_groups = commands, groups
 
 
-# The commands register themselves on `app`, in the order `--help` lists them.
-from passq.cli import counter, printing, supervisor, office, admin, notify  # noqa: E402, F401, I001
+def __getattr__(name: str) -> typer.Typer:
+    # `from passq.cli import app`: the root group with every command registered.
+    if name == "app":
+        load_commands()
+        return root
+    raise AttributeError(f"module 'passq.cli' has no attribute {name!r}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from passq.cli import PassqGroup, _database, app, render, session
+from passq.cli import PassqGroup, _database, render, root, session
 from passq.cli.counter import LIST_STATUSES
 from passq.cli.options import AsJson
 from passq.errors import Invalid, PassqError, Refused
@@ -15,7 +15,7 @@ from passq.services import admin
 from passq.store import display_name
 
 
-@app.command()
+@root.command()
 def backup(
     ctx: typer.Context,
     path: Annotated[
@@ -38,7 +38,7 @@ def backup(
     )
 
 
-@app.command()
+@root.command()
 def restore(
     ctx: typer.Context,
     path: Annotated[
@@ -56,7 +56,7 @@ def restore(
     )
 
 
-@app.command()
+@root.command()
 def doctor(
     ctx: typer.Context,
     as_json: AsJson = False,
@@ -217,7 +217,7 @@ SheetOption = Annotated[
 ]
 
 
-@app.command("import")
+@root.command("import")
 def import_(
     ctx: typer.Context,
     file_name: Annotated[
@@ -390,7 +390,7 @@ def _import_summary(
 EXPORT_STATUSES = LIST_STATUSES
 
 
-@app.command()
+@root.command()
 def export(
     ctx: typer.Context,
     status: Annotated[
@@ -466,7 +466,7 @@ def export(
 db_app = typer.Typer(
     cls=PassqGroup, no_args_is_help=True, help=_l("Move an office's data between databases.")
 )
-app.add_typer(db_app, name="db")
+root.add_typer(db_app, name="db")
 
 
 @db_app.command("copy")

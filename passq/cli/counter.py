@@ -1,10 +1,10 @@
 """The counter's commands: register, correct, look up."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from passq.cli import app, render, session
+from passq.cli import render, root, session
 from passq.cli.options import (
     Applied,
     AsJson,
@@ -17,14 +17,15 @@ from passq.cli.options import (
     Urgent,
     Yes,
 )
-from passq.domain import queue as rule
 from passq.domain.dates import show_date, show_day, show_stamp
-from passq.domain.explain import explain
 from passq.domain.records import FIELDS, STATUSES, deadline, due
 from passq.errors import Invalid
 from passq.i18n import _, _l
 from passq.services import counter
 from passq.services.session import Session
+
+if TYPE_CHECKING:
+    from passq.domain.queue import Placement
 
 
 def _fields(**raw: str | None) -> dict[str, str | None]:
@@ -47,7 +48,7 @@ def _dates_line(record: dict, s: Session) -> str:
     )
 
 
-@app.command()
+@root.command()
 def add(
     ctx: typer.Context,
     app_no: Annotated[
@@ -73,7 +74,7 @@ def add(
     )
 
 
-@app.command()
+@root.command()
 def edit(
     ctx: typer.Context,
     app_no: Annotated[
@@ -100,7 +101,7 @@ def edit(
     )
 
 
-@app.command()
+@root.command()
 def show(
     ctx: typer.Context,
     app_no: Annotated[str, typer.Argument(help=_l("Application number."), metavar="APP_NO")],
@@ -177,7 +178,9 @@ def _handover_lines(record: dict, events: list[dict]) -> list[str]:
     return [text.format(at=at, by=by, clerk=clerk)]
 
 
-def _explain(s: Session, placement: rule.Placement, record: dict) -> str:
+def _explain(s: Session, placement: "Placement", record: dict) -> str:
+    from passq.domain.explain import explain  # with the queue rule: not on `add`'s path
+
     return explain(
         placement,
         record,
@@ -199,7 +202,7 @@ def _detail_text(detail: dict) -> str:
 LIST_STATUSES = (*STATUSES, "all")
 
 
-@app.command("list")
+@root.command("list")
 def list_(
     ctx: typer.Context,
     status: Annotated[
@@ -227,7 +230,7 @@ def list_(
         render.records(rows)
 
 
-@app.command()
+@root.command()
 def find(
     ctx: typer.Context,
     text: Annotated[

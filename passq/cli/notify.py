@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from passq.cli import PassqGroup, app, render, session
+from passq.cli import PassqGroup, render, root, session
 from passq.cli.options import AppNos, AsJson
 from passq.domain.notices import KINDS, MESSAGE_LANGUAGES, Notice
 from passq.errors import Invalid
@@ -20,7 +20,7 @@ notify_app = typer.Typer(
         "The messages to send applicants (WhatsApp links), and the record that they were sent."
     ),
 )
-app.add_typer(notify_app, name="notify")
+root.add_typer(notify_app, name="notify")
 
 Lang = Annotated[
     str,

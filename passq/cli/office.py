@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from passq import cli
-from passq.cli import PassqGroup, app, render, session
+from passq.cli import PassqGroup, render, root, session
 from passq.cli.options import AsJson, Yes
 from passq.cli.printing import next_batch
 from passq.cli.supervisor import report
@@ -18,7 +18,7 @@ from passq.services import office
 from passq.store import display_name, local_name
 
 
-@app.command()
+@root.command()
 def demo(
     ctx: typer.Context,
     size: Annotated[
@@ -61,7 +61,7 @@ calendar_app = typer.Typer(
 )
 
 
-app.add_typer(calendar_app, name="calendar")
+root.add_typer(calendar_app, name="calendar")
 
 
 OverrideReason = Annotated[
@@ -163,7 +163,7 @@ def calendar_show(
 config_app = typer.Typer(cls=PassqGroup, no_args_is_help=True, help=_l("The office's settings."))
 
 
-app.add_typer(config_app, name="config")
+root.add_typer(config_app, name="config")
 
 
 @config_app.command("show")
@@ -202,7 +202,7 @@ offices_app = typer.Typer(
 )
 
 
-app.add_typer(offices_app, name="office")
+root.add_typer(offices_app, name="office")
 
 
 @offices_app.command("add")

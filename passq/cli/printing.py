@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from passq.cli import app, render, session
+from passq.cli import render, root, session
 from passq.cli.options import AppNos, AsJson, Force, Reason, Yes
 from passq.domain.dates import hours_since, show_date
 from passq.domain.lifecycle import unique
@@ -16,7 +16,7 @@ from passq.services import counter, printing
 from passq.services.session import Session
 
 
-@app.command("next-batch")
+@root.command("next-batch")
 def next_batch(
     ctx: typer.Context,
     size: Annotated[int, typer.Option("--size", min=1, max=1000, help=_l("How many books."))] = 25,
@@ -131,7 +131,7 @@ def _done(records: list[dict], action: str) -> None:
     render.line((listed if numbers else counted).format(n=n, numbers=numbers))
 
 
-@app.command()
+@root.command()
 def printed(
     ctx: typer.Context,
     app_nos: Annotated[
@@ -217,7 +217,7 @@ def _scan(s: Session) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@root.command()
 def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = False) -> None:
     """A misprint: the book goes back to the queue, its failure counted."""
     s = session(ctx)
@@ -231,7 +231,7 @@ def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = F
     _done(records, "failed")
 
 
-@app.command()
+@root.command()
 def release(
     ctx: typer.Context,
     app_nos: Annotated[
@@ -294,7 +294,7 @@ def _warn_stale(s: Session) -> None:
         )
 
 
-@app.command()
+@root.command()
 def collected(
     ctx: typer.Context,
     app_nos: AppNos,
@@ -314,7 +314,7 @@ def collected(
     _done(records, "collected")
 
 
-@app.command()
+@root.command()
 def cancel(
     ctx: typer.Context,
     app_nos: Annotated[
@@ -374,7 +374,7 @@ def _cancel_uncollected(
     _done(records, "cancelled")
 
 
-@app.command()
+@root.command()
 def undo(ctx: typer.Context, yes: Yes = False) -> None:
     """Reverse your last action (a claim, a printed mark, an edit, an import…) if nothing
     later depends on it."""

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
 from passq.i18n import _, format_number
 
+# json and dataclasses are imported where they are used: the single-row commands (add,
+# printed, collected) write no JSON, and start faster without them.
+
 
 def _default(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
     if isinstance(value, datetime | date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
@@ -24,6 +27,8 @@ def _default(value: Any) -> Any:
 def emit_json(data: Any) -> None:
     """Write `data` as indented JSON (dates ISO) to standard output; an `Objects` value of a
     top-level key is written as it is encoded, one object a line."""
+    import json
+
     if not (isinstance(data, dict) and any(isinstance(v, Objects) for v in data.values())):
         try:
             sys.stdout.write(_dumps(data, indent=2) + "\n")
@@ -45,6 +50,8 @@ def emit_json(data: Any) -> None:
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:
+    import json
+
     return json.dumps(value, default=_default, ensure_ascii=False, indent=indent)
 
 

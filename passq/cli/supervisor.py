@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from passq.cli import app, render, session
+from passq.cli import render, root, session
 from passq.cli.options import AsJson
 from passq.domain import queue as rule
 from passq.domain.dates import parse_date, show_date
@@ -19,7 +19,7 @@ from passq.services import supervisor
 from passq.services.session import Session
 
 
-@app.command()
+@root.command()
 def report(
     ctx: typer.Context,
     day: Annotated[
@@ -169,7 +169,7 @@ def _render_report(r: DayReport, office: str, live: bool) -> None:
         )
 
 
-@app.command()
+@root.command()
 def plan(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, help=_l("Print days to show."))] = 10,

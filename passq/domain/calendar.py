@@ -8,8 +8,8 @@ imported by `official_holidays`, when a year is not cached yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from passq.i18n import _
 
@@ -27,8 +27,7 @@ def official_holidays(year: int) -> dict[date, str]:
     return {day: name for day, name in found.items() if day.year == year}
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarDay:
+class CalendarDay(NamedTuple):
     """One day of the print calendar, as `calendar show` lists it."""
 
     date: date
@@ -36,17 +35,20 @@ class CalendarDay:
     reason: str
 
 
-@dataclass
 class PrintCalendar:
     """Print days and their capacity: Mon–Fri minus holidays, then the office's overrides."""
 
-    default_capacity: int
-    # Office override per date: (capacity, note); capacity 0 closes the day.
-    overrides: Mapping[date, tuple[int, str]] = field(default_factory=dict)
-    holidays_for_year: Callable[[int], Mapping[date, str]] = official_holidays
-    _years: dict[int, Mapping[date, str]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    def __init__(
+        self,
+        default_capacity: int,
+        overrides: Mapping[date, tuple[int, str]] | None = None,
+        holidays_for_year: Callable[[int], Mapping[date, str]] = official_holidays,
+    ) -> None:
+        self.default_capacity = default_capacity
+        # Office override per date: (capacity, note); capacity 0 closes the day.
+        self.overrides: Mapping[date, tuple[int, str]] = {} if overrides is None else overrides
+        self.holidays_for_year = holidays_for_year
+        self._years: dict[int, Mapping[date, str]] = {}
 
     def holiday(self, day: date) -> str | None:
         """The name of the public holiday or cuti bersama on `day`, if any."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from passq.domain import queue as rule
+from typing import TYPE_CHECKING
+
 from passq.domain.records import check_app_no, edited_fields, new_application
 from passq.errors import Invalid, Refused
 from passq.i18n import _
 from passq.services.session import Session
+
+if TYPE_CHECKING:
+    from passq.domain import queue as rule
 
 
 def add(s: Session, app_no: str, raw: dict[str, str | None], confirmed: bool = False) -> dict:

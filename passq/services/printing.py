@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from passq.domain import lifecycle
-from passq.domain import queue as rule
 from passq.errors import Refused
 from passq.i18n import _
 from passq.services.session import Session
 from passq.store.base import EventLog
+
+if TYPE_CHECKING:
+    from passq.domain import queue as rule
 
 
 def claim(s: Session, size: int) -> tuple[int | None, list[tuple[rule.Placement, dict]]]:

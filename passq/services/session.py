@@ -7,13 +7,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from passq.domain import figures as plan_figures
-from passq.domain import queue as rule
 from passq.domain.calendar import PrintCalendar, official_holidays
-from passq.domain.dates import parse_moment
+from passq.domain.dates import office_zone, parse_moment
 from passq.domain.settings import typed_settings
 
+# The queue rule and the plan's figures are imported by the methods that run them: the
+# single-row commands (add, printed, collected) never plan, and start faster without them.
 if TYPE_CHECKING:
+    from passq.domain import figures as plan_figures
+    from passq.domain import queue as rule
     from passq.store.base import Store
 
 
@@ -84,9 +86,7 @@ class Session:
     def now(self) -> datetime:
         """The moment the command runs at (--now, else the clock), in the office's time zone."""
         if self._now is None:
-            from zoneinfo import ZoneInfo
-
-            zone = ZoneInfo(self.settings["timezone"])
+            zone = office_zone(self.settings["timezone"])
             if self.now_text is None:
                 self._now = datetime.now(zone)
             else:
@@ -134,6 +134,8 @@ class Session:
     ) -> list[rule.Placement]:
         """The queue rule over `records` (pending books), as of `today` with `used` capacity;
         `first` and `only` are plan_queue's."""
+        from passq.domain import queue as rule
+
         if today is None:
             today = self.today
         if used is None:
@@ -161,6 +163,9 @@ class Session:
         """The plan's figures over `records` (who will miss, capacity needed…), without the
         whole schedule; `capacity` replaces the calendar's for a what-if, `office` the
         settings and calendar (a past day's: `office_at_end_of`)."""
+        from passq.domain import figures as plan_figures
+        from passq.domain import queue as rule
+
         settings, calendar = office or (self.settings, self.calendar)
         with rule.without_cyclic_gc():
             return plan_figures.plan_figures(
@@ -182,6 +187,9 @@ class Session:
     ) -> tuple[list[rule.Placement], plan_figures.PlanFigures]:
         """Every placement in rank order and the plan's figures, from one run of the rule
         (`placements` and `figures` would each run it)."""
+        from passq.domain import figures as plan_figures
+        from passq.domain import queue as rule
+
         if not records:
             return [], self.figures(records, today, used, capacity)
         with rule.without_cyclic_gc():
@@ -214,6 +222,8 @@ class Session:
     def placements_of(self, app_nos: Sequence[str]) -> dict[str, rule.Placement]:
         """The placements of these pending books in the whole plan, by number (`find`): one
         run of the rule for any count of them."""
+        from passq.domain import queue as rule
+
         wanted = set(app_nos)
         if not wanted:
             return {}

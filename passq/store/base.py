@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from passq.domain.queue import Columns
-from passq.domain.search import Query
+from passq.domain.records_columns import Columns
+
+if TYPE_CHECKING:
+    from passq.domain.search import Query
 
 
 class EventLog(Protocol):

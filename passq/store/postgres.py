@@ -14,15 +14,14 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg2
 import psycopg2.errors
 
 from passq.domain.offices import DEFAULT_OFFICE
-from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES
-from passq.domain.search import Query
+from passq.domain.records_columns import QUEUE_FIELDS, Columns
 from passq.errors import (
     Busy,
     UnknownApplication,
@@ -34,6 +33,9 @@ from passq.store.base import EventLog
 from passq.store.postgres_notices import NoticeQueries
 from passq.store.postgres_offices import open_office
 from passq.store.postgres_offices import rollback as _rollback
+
+if TYPE_CHECKING:
+    from passq.domain.search import Query
 
 BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 10

@@ -6,16 +6,15 @@ runs the migrations. Bulk writes send a chunk of rows as one JSON array (json_ea
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from passq.domain.queue import QUEUE_FIELDS, Columns
 from passq.domain.records import FIELDS, SERVICES
-from passq.domain.search import Query
+from passq.domain.records_columns import QUEUE_FIELDS, Columns
 from passq.errors import (
     UnknownApplication,
     UnknownBatch,
@@ -28,6 +27,11 @@ from passq.store.sqlite_open import connect as connect
 from passq.store.sqlite_open import transaction as transaction
 from passq.store.sqlite_schema import MIGRATIONS as MIGRATIONS
 from passq.store.sqlite_schema import SCHEMA_VERSION as SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from passq.domain.search import Query
+
+# json is imported where it is used: `add` and `printed` write and read none.
 
 DATE_COLUMNS = ("applied", "travel")
 
@@ -54,7 +58,15 @@ class _Days(dict):
         return day
 
 
+def _detail_text(detail: Mapping) -> str:
+    import json
+
+    return json.dumps(detail, default=str)
+
+
 def _event(cursor: sqlite3.Cursor, row: tuple) -> dict:
+    import json
+
     event = dict(zip([c[0] for c in cursor.description], row, strict=True))
     event["detail"] = json.loads(event["detail"]) if event.get("detail") else {}
     return event
@@ -95,7 +107,7 @@ class Log:
                 action,
                 app_no,
                 batch_id,
-                json.dumps(detail, default=str) if detail else None,
+                _detail_text(detail) if detail else None,
                 status,
                 self.command_id,
             ),
@@ -160,6 +172,8 @@ class SqliteStore:
 
     def _queue_columns(self, select: str, params: Sequence = ()) -> Columns:
         """The rows of `select` (QUEUE_FIELDS, in that order) as columns."""
+        import json
+
         # One JSON array per column, built by SQLite and read by the json module, both in C: half
         # the time of fetching a row tuple per book. One pass feeds every array, so they align.
         arrays = ", ".join(f"json_group_array({field})" for field in QUEUE_FIELDS)
@@ -506,6 +520,8 @@ class SqliteStore:
         """The applications among `app_nos` already stored, by number, in one query for any count;
         unless `whole`, only their number and status (reading 100,000 whole records takes a second).
         """
+        import json
+
         if not app_nos:
             return {}
         params = (json.dumps(list(app_nos), ensure_ascii=False),)
