@@ -71,6 +71,7 @@ def cases(books: int) -> list[tuple[str, list]]:
         ("printed", lambda: ["printed", next(printed)]),
         ("next-batch --peek", lambda: ["next-batch", "--size", "10", "--peek"]),
         ("show", lambda: ["show", "WARM"]),
+        ("find (a name)", lambda: ["find", "Siti"]),
         ("list --limit 50", lambda: ["list", "--limit", "50"]),
         ("report", lambda: ["report"]),
     ]

@@ -35,6 +35,33 @@ def test_find_by_any_word_of_the_name_ignoring_case_and_accents(passq) -> None:
     assert [b["app_no"] for b in passq.json("find", "wid")["books"]] == ["1001", "1002"]
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("siti", ["1", "2", "3"]),  # any case; Ṣ folds to S
+        ("zoe", ["3"]),  # ë folds to e
+        ("brien", ["4"]),  # O'Brien: two words
+        ("nurh", ["2"]),  # a word after a hyphen
+        ("arab", ["1"]),  # in the destination
+        ("iti", []),  # inside a word, not at its start
+        ("siti rah", ["1"]),  # every word, each at a word's start
+        ("ITI SITI", []),
+    ],
+)
+def test_find_matches_word_starts_only_on_every_backend(passq, words, expected) -> None:
+    # PostgreSQL narrows by substring on the server, then matches word starts in Python.
+    passq.ok("add", "1", "--name", "Siti Rahayu", "--destination", "Saudi Arabia")
+    passq.ok("add", "2", "--name", "SITI-NURHALIZA")
+    passq.ok("add", "3", "--name", "Ṣiti Zoë")
+    passq.ok("add", "4", "--name", "Budi O'Brien")
+    passq.ok("add", "5", "--name", "Tri Lestari")
+    found = passq.json("find", words)
+    assert (sorted(b["app_no"] for b in found["books"]), found["total"]) == (
+        expected,
+        len(expected),
+    )
+
+
 def test_find_by_phone_in_any_written_form(passq) -> None:
     passq.ok("add", "1001", "--name", "Budi", "--phone", "0812-3456-7890")
     passq.ok("add", "1002", "--name", "Ani", "--phone", "+62 813 1111 2222")
