@@ -302,3 +302,22 @@ def test_doctor_on_postgresql_checks_what_it_can(passq) -> None:
     passq.rows("UPDATE applications SET status = 'printed' WHERE app_no = 'A1'")
     result = passq("doctor")
     assert result.exit_code == 1
+
+
+def test_the_driver_starts_without_pythons_ssl_module(url) -> None:
+    # psycopg2 would import `ssl` (15 ms) only to set OpenSSL's thread locks: passq blocks it.
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from passq.store.postgres import PostgresStore\n"
+        f"store = PostgresStore({url!r})\n"
+        "print(store.office, len(store.queue()), 'ssl' in sys.modules)\n"
+        "import ssl\n"
+        "print(ssl.HAS_SNI)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    # Connected and read without loading `ssl`; blocked for the driver's import only.
+    assert (done.returncode, done.stdout) == (0, "main 0 False\nTrue\n"), done.stderr[-2000:]

@@ -16,9 +16,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psycopg2
-import psycopg2.errors
-
 from passq.domain.offices import DEFAULT_OFFICE
 from passq.domain.records import FIELDS, SERVICES
 from passq.domain.records_columns import QUEUE_FIELDS, Columns
@@ -30,6 +27,7 @@ from passq.errors import (
 )
 from passq.store import display_name
 from passq.store.base import EventLog
+from passq.store.postgres_driver import psycopg2
 from passq.store.postgres_notices import NoticeQueries
 from passq.store.postgres_offices import open_office
 from passq.store.postgres_offices import rollback as _rollback

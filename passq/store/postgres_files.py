@@ -6,12 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg2
-import psycopg2.errors
-
 from passq.domain.records import STATUSES
 from passq.errors import Busy, PassqError, Refused, Unreachable
 from passq.store.postgres import _BUSY_ERRORS, _rollback
+from passq.store.postgres_driver import psycopg2
 from passq.store.postgres_schema import SCHEMA_VERSION, version_of
 
 if TYPE_CHECKING:

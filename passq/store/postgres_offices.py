@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg2
-from psycopg2 import sql
-
 from passq.domain.offices import DEFAULT_OFFICE
 from passq.errors import Refused
 from passq.i18n import _
+from passq.store.postgres_driver import psycopg2
 from passq.store.postgres_schema import OFFICE_TABLES, migrate
 
 EVERY_OFFICE = "*"
@@ -110,6 +108,8 @@ def add_office(conn: Any, code: str, name: str) -> bool:
 def grant(conn: Any, login: str, office: str) -> None:
     """Tie `login` to `office` (EVERY_OFFICE: reads every office, writes none) and give it
     the table privileges that needs; Refused when the login or the office does not exist."""
+    from psycopg2 import sql  # an administrator's command: not on every command's start
+
     with conn.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (login,))
         if not cursor.fetchone()[0]:
