@@ -141,17 +141,18 @@ def test_the_day_page_in_a_browser(browser, office, tmp_path: Path) -> None:
     # Each chart has the bars and points the report's figures say.
     planned = [p for p in figures["outlook"] if p["day"] > "2024-06-27"]
     befores = [figures["figures"]["pending_end"]] + [p["backlog"] for p in figures["outlook"]]
+    # Today's bar too: the rest of today's capacity, on top of what today printed.
     planned_books = [
         before - p["backlog"]
         for p, before in zip(figures["outlook"], befores, strict=False)
-        if p["day"] > "2024-06-27"
+        if p["day"] >= "2024-06-27"
     ]
     assert count(browser, "#chart-printed [id^=bar-printed-]") == 1
     assert (
         count(browser, "#chart-printed [id^=bar-planned-]")
-        == sum(1 for n in planned_books[:14] if n)
+        == sum(1 for n in planned_books[:15] if n)
         == 4
-    )  # Fri 28/06, Mon 01/07, Tue 02/07, Wed 03/07
+    )  # Fri 28/06, Mon 01/07, Tue 02/07, Wed 03/07: by 18:00 today's capacity is spent
     assert len(planned) == 6
     assert count(browser, "#line-backlog use") == 1  # one day: its end
     # The plan's lines start from now: the day's point, then each day of the plan.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import stat
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -206,3 +207,29 @@ def test_a_page_with_nothing_to_show(passq, tmp_path: Path) -> None:
     assert figures_of(html)["pending_end"] == ("0", "0")
     assert figures_of(html)["clears_on"] == ("", "-")
     assert 'data-figure="office"' not in html  # no office set: no name shown
+
+
+def _bar(svg: str, gid: str) -> tuple[float, float]:
+    """The bottom and top (SVG y, downwards) of the bar drawn under `gid`."""
+    corners = r"M [\d.]+ ([\d.]+)\s+L [\d.]+ [\d.]+\s+L [\d.]+ ([\d.]+)"
+    found = re.search(rf'id="{gid}">\s*<path d="{corners}', svg)
+    assert found, gid
+    return float(found.group(1)), float(found.group(2))
+
+
+def test_todays_planned_bar_stands_on_what_today_printed() -> None:
+    from passq.domain.outlook import DayPoint, PlanPoint
+    from passq.files import charts
+
+    today, tomorrow = date(2024, 6, 27), date(2024, 6, 28)
+    svg = charts.printed_chart(
+        [DayPoint(today, printed=40, capacity=250, pending_end=1210)],
+        [PlanPoint(today, 250, 1000, 1000), PlanPoint(tomorrow, 250, 750, 750)],
+    )
+    zero, printed_top = _bar(svg, "bar-printed-0")
+    today_bottom, today_top = _bar(svg, "bar-planned-0")
+    tomorrow_bottom, tomorrow_top = _bar(svg, "bar-planned-1")
+    assert today_bottom == printed_top and tomorrow_bottom == zero
+    unit = (zero - printed_top) / 40  # SVG points per book
+    assert (today_bottom - today_top) / unit == pytest.approx(210)  # the rest of today
+    assert (tomorrow_bottom - tomorrow_top) / unit == pytest.approx(250)

@@ -144,17 +144,21 @@ def printed_chart(days: Sequence[DayPoint], outlook: Sequence[PlanPoint]) -> str
         bar.set_gid(f"bar-printed-{number}")
     last = days[-1]
     befores = [last.pending_end] + [p.backlog for p in outlook]
+    # Today's plan (the rest of its capacity) stands on what today printed already.
     ahead = [
         (p, before - p.backlog)
         for p, before in zip(outlook, befores, strict=False)
-        if p.day > last.day
-    ][:14]
+        if p.day >= last.day
+    ][:15]
     shown = [(p, n) for p, n in ahead if n > 0]
     bars = axes.bar([p.day.toordinal() for p, _n in shown], [n for _p, n in shown], width=0.7,
+                    bottom=[last.printed if p.day == last.day else 0 for p, _n in shown],
                     color="#dddddd", edgecolor=GREY, label=_("Planned"))  # fmt: skip
     for number, bar in enumerate(bars):
         bar.set_gid(f"bar-planned-{number}")
-    span = list(days) + [DayPoint(p.day, 0, p.capacity, p.backlog) for p, _n in ahead]
+    span = list(days) + [
+        DayPoint(p.day, 0, p.capacity, p.backlog) for p, _n in ahead if p.day > last.day
+    ]
     axes.hlines([d.capacity for d in span], [d.day.toordinal() - 0.45 for d in span],
                 [d.day.toordinal() + 0.45 for d in span], colors=DARK, lw=1.8,
                 label=_("Capacity"), gid="capacity")  # fmt: skip
