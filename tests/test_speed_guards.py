@@ -301,3 +301,17 @@ def test_the_command_is_found_past_the_global_options() -> None:
     assert cli._command_name(["--db=x.db", "--now", "today", "printed", "-"]) == "printed"
     assert cli._command_name(["--version"]) is None
     assert cli._command_name(["--", "add"]) is None
+    assert cli._command_name(["--help", "add"]) is None  # the root's help: every command
+    assert cli._command_name(["add", "--help"]) == "add"
+
+
+def test_help_before_a_command_lists_every_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "passq", "--lang", "en", "--help", "add"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = re.findall(r"^  ([a-z][a-z-]*)  ", done.stdout, flags=re.M)
+    assert sorted(listed) == sorted(cli.COMMAND_MODULES)

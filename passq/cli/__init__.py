@@ -286,10 +286,11 @@ def load_commands(name: str | None = None) -> None:
 
 
 def _command_name(args: list[str]) -> str | None:
-    """The command `args` name (the first word that is not a global option or its value)."""
+    """The command `args` name (the first word that is not a global option or its value);
+    None when help is asked for before it (`passq --help add` lists every command)."""
     words = iter(args)
     for word in words:
-        if word == "--":
+        if word in ("--", "-h", "--help"):
             break
         if word.startswith("-"):
             if word in GLOBAL_VALUE_OPTIONS:
