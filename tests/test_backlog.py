@@ -141,6 +141,7 @@ def test_new_application_defaults_and_checks() -> None:
         "travel": date(2024, 6, 30),
         "destination": None,
         "note": None,
+        "language": None,
     }
     with pytest.raises(Invalid, match="^The travel date 26/06/2024 is before the applied date"):
         records.new_application("A1", {"name": "Budi", "travel": "2024-06-26"}, TODAY)
@@ -148,6 +149,21 @@ def test_new_application_defaults_and_checks() -> None:
         records.new_application("A1", {"name": "Budi", "applied": "tomorrow"}, TODAY)
     with pytest.raises(Invalid, match="^The name is missing"):
         records.new_application("A1", {}, TODAY)
+
+
+def test_language_accepts_codes_and_names_in_both_languages() -> None:
+    for text, code in (("id", "id"), ("EN", "en"), (" Inggris ", "en"), ("English", "en")):
+        assert records.check_language(text) == code
+    for text in ("indonesia", "Indonesian", "bahasa  Indonesia"):
+        assert records.check_language(text) == "id"
+    with pytest.raises(
+        Invalid, match="^Unknown language 'fr': use id \\(Indonesian\\) or en \\(English\\).$"
+    ):
+        records.check_language("fr")
+    record = records.new_application("A1", {"name": "Budi", "language": "en"}, TODAY)
+    assert record["language"] == "en"
+    assert records.edited_fields(record, {"language": ""}, TODAY) == {"language": None}
+    assert records.edited_fields(record, {"language": "english"}, TODAY) == {}
 
 
 def test_edited_fields_returns_only_real_changes() -> None:

@@ -153,14 +153,14 @@ def test_column_maps_a_header_and_ignore_column_drops_one(passq, tmp_path):
         (
             ("--column", "Tgl Brkt"),
             "Invalid --column 'Tgl Brkt': write the column's header, '=' and the field it holds, "
-            "one of app_no, name, phone, service, urgent, applied, travel, destination, note; "
-            'for example --column "Tgl Brkt=travel".\n',
+            "one of app_no, name, phone, service, urgent, applied, travel, destination, note, "
+            'language; for example --column "Tgl Brkt=travel".\n',
         ),
         (
             ("--column", "Tgl Brkt=kapan"),
             "Invalid --column 'Tgl Brkt=kapan': write the column's header, '=' and the field it "
             "holds, one of app_no, name, phone, service, urgent, applied, travel, destination, "
-            'note; for example --column "Tgl Brkt=travel".\n',
+            'note, language; for example --column "Tgl Brkt=travel".\n',
         ),
         (
             ("--ignore-column", "Tgl Brangkat"),

@@ -9,6 +9,7 @@ from passq.cli.options import (
     Applied,
     AsJson,
     Destination,
+    Language,
     Name,
     Note,
     Phone,
@@ -62,6 +63,7 @@ def add(
     phone: Phone = None,
     urgent: Urgent = None,
     note: Note = None,
+    language: Language = None,
     yes: Yes = False,
 ) -> None:
     """Register one pending passport book."""
@@ -88,6 +90,7 @@ def edit(
     phone: Phone = None,
     urgent: Urgent = None,
     note: Note = None,
+    language: Language = None,
     yes: Yes = False,
 ) -> None:
     """Correct a record; an empty value clears a field; every change is logged."""
@@ -124,6 +127,7 @@ def show(
         (_("Destination"), record["destination"]),
         (_("Urgent"), record["urgent"]),
         (_("Note"), record["note"]),
+        (_("Language"), _language_name(record.get("language"))),
         (_("Batch"), record["batch_id"]),
         (_("Failures"), record["failures"] or None),
     ):
@@ -154,6 +158,13 @@ def show(
         ),
         title=_("History"),
     )
+
+
+def _language_name(code: str | None) -> str | None:
+    """The applicant's language as `show` names it (None: not set, the office's default)."""
+    if code is None:
+        return None
+    return {"id": _("Indonesian (id)"), "en": _("English (en)")}.get(code, code)
 
 
 def _handover_lines(record: dict, events: list[dict]) -> list[str]:

@@ -9,6 +9,7 @@ import typer
 from passq.cli import PassqGroup, render, root, session
 from passq.cli.options import AppNos, AsJson
 from passq.domain.notices import KINDS, MESSAGE_LANGUAGES, Notice
+from passq.domain.records import DEFAULT_LANGUAGE
 from passq.errors import Invalid
 from passq.i18n import _, _l, ngettext
 from passq.services import notify
@@ -28,6 +29,18 @@ Lang = Annotated[
         "--lang", metavar="id|en", help=_l("The applicants' language [default: id, Indonesian].")
     ),
 ]
+BookLang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="id|en",
+        show_default=False,
+        help=_l(
+            "Every message in this language (id or en) [default: each book's language, "
+            "Indonesian when it has none]."
+        ),
+    ),
+]
 Html = Annotated[
     Path | None,
     typer.Option("--html", metavar="FILE", help=_l("Write a page of links a clerk clicks.")),
@@ -44,7 +57,9 @@ MarkSent = Annotated[
 ]
 
 
-def _language(lang: str) -> str:
+def _language(lang: str | None) -> str | None:
+    if lang is None:
+        return None
     code = lang.strip().lower()
     if code not in MESSAGE_LANGUAGES:
         raise Invalid(
@@ -70,6 +85,7 @@ def _notice_json(n: Notice) -> dict:
         "name": n.name,
         "phone": n.phone,
         "kind": n.kind,
+        "language": n.language,
         "message": n.message,
         "link": n.link,
         "day": n.day,
@@ -82,7 +98,7 @@ def _notice_json(n: Notice) -> dict:
 def _run(
     ctx: typer.Context,
     kind: str,
-    lang: str,
+    lang: str | None,
     as_json: bool,
     csv: Path | None,
     html: Path | None,
@@ -150,7 +166,7 @@ def _render(
 @notify_app.command("ready")
 def ready(
     ctx: typer.Context,
-    lang: Lang = "id",
+    lang: BookLang = None,
     as_json: AsJson = False,
     csv: Csv = None,
     html: Html = None,
@@ -163,7 +179,7 @@ def ready(
 @notify_app.command("planned")
 def planned(
     ctx: typer.Context,
-    lang: Lang = "id",
+    lang: BookLang = None,
     as_json: AsJson = False,
     csv: Csv = None,
     html: Html = None,
@@ -176,7 +192,7 @@ def planned(
 @notify_app.command("late")
 def late(
     ctx: typer.Context,
-    lang: Lang = "id",
+    lang: BookLang = None,
     as_json: AsJson = False,
     csv: Csv = None,
     html: Html = None,
@@ -189,7 +205,7 @@ def late(
 @notify_app.command("uncollected")
 def uncollected(
     ctx: typer.Context,
-    lang: Lang = "id",
+    lang: BookLang = None,
     as_json: AsJson = False,
     csv: Csv = None,
     html: Html = None,
@@ -229,7 +245,7 @@ def sent(
 def announce(ctx: typer.Context, lang: Lang = "id", as_json: AsJson = False) -> None:
     """The text for the office's social media: counts and dates only, no personal data."""
     s = session(ctx)
-    text, facts = notify.announce(s, _language(lang))
+    text, facts = notify.announce(s, _language(lang) or DEFAULT_LANGUAGE)
     if as_json:
         render.emit_json({"text": text, **facts})
         return

@@ -44,6 +44,19 @@ Urgent = Annotated[
 Note = Annotated[str | None, typer.Option("--note", help=_l("Free note."))]
 
 
+Language = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        metavar="id|en",
+        help=_l(
+            "The applicant's language for the messages passq prepares: id (Indonesian) or en "
+            "(English) [default: the office's, Indonesian]."
+        ),
+    ),
+]
+
+
 AsJson = Annotated[bool, typer.Option("--json", help=_l("Output JSON with stable keys."))]
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
+from passq.domain.records import DEFAULT_LANGUAGE, LANGUAGES
 from passq.errors import Invalid
 from passq.i18n import _
 
 KINDS = ("ready", "planned", "late", "uncollected")
-MESSAGE_LANGUAGES = ("id", "en")
+MESSAGE_LANGUAGES = LANGUAGES
 # What a message may name: a template with anything else is refused when it is set.
 PLACEHOLDERS = ("name", "office", "app_no", "bring", "day", "collect_day", "travel", "cancel_day")
 # Reminders start this many days before the cancellation day.
@@ -78,10 +79,17 @@ class Notice:
     phone: str | None
     message: str
     link: str | None
+    language: str = DEFAULT_LANGUAGE  # the message's: the book's, or the clerk's --lang
     day: date | None = None  # planned: the print day; uncollected: the day it was printed
     collect_day: date | None = None
     travel: date | None = None
     cancel_day: date | None = None
+
+
+def language_of(record: Mapping, override: str | None = None) -> str:
+    """The language of the message to `record`'s applicant: the clerk's `override` if given,
+    else the book's own, else the office's default (Indonesian)."""
+    return override or record.get("language") or DEFAULT_LANGUAGE
 
 
 def long_date(day: date, lang: str) -> str:
@@ -146,8 +154,9 @@ def check_template(value: str) -> str:
 def message(
     kind: str, record: Mapping, lang: str, office: str, template: str | None = None, **days
 ) -> str:
-    """The message of `kind` to `record`'s applicant; `days` fills {day}, {collect_day},
-    {travel} and {cancel_day} (a date each); `template` is the office's own, if set."""
+    """The message of `kind` to `record`'s applicant in `lang`; `days` fills {day},
+    {collect_day}, {travel} and {cancel_day} (a date each); `template` is the office's own, if
+    set: its text is the office's language, Indonesian, so an English message is passq's own."""
     values = {
         "name": record["name"],
         "office": office or OFFICE[lang],
@@ -157,14 +166,23 @@ def message(
     }
     for key in PLACEHOLDERS:
         values.setdefault(key, "-")
+    if lang != DEFAULT_LANGUAGE:
+        template = None
     return (template or TEMPLATES[lang][kind]).format_map(values)
 
 
 def notice(
-    kind: str, record: Mapping, lang: str, office: str, template: str | None = None, **days
+    kind: str,
+    record: Mapping,
+    lang: str | None,
+    office: str,
+    template: str | None = None,
+    **days,
 ) -> Notice:
-    """One Notice: the message and its link to `record`'s phone."""
-    text = message(kind, record, lang, office, template, **days)
+    """One Notice: the message and its link to `record`'s phone, in `lang` (None: the book's
+    own language, see language_of)."""
+    chosen = language_of(record, lang)
+    text = message(kind, record, chosen, office, template, **days)
     return Notice(
         kind,
         record["app_no"],
@@ -172,6 +190,7 @@ def notice(
         record.get("phone"),
         text,
         wa_link(record.get("phone"), text),
+        chosen,
         **days,
     )
 

@@ -28,7 +28,33 @@ MAX_TEXT = 1000
 
 
 # Editable fields, in the order they are shown and exported.
-FIELDS = ("name", "phone", "service", "urgent", "applied", "travel", "destination", "note")
+FIELDS = (
+    "name",
+    "phone",
+    "service",
+    "urgent",
+    "applied",
+    "travel",
+    "destination",
+    "note",
+    "language",
+)
+# The applicant's language for the messages passq prepares (notify); None: the office's
+# default, Indonesian.
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+LANGUAGE_ALIASES = {
+    "id": "id",
+    "ind": "id",
+    "indonesia": "id",
+    "indonesian": "id",
+    "bahasa indonesia": "id",
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "inggris": "en",
+    "bahasa inggris": "en",
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -85,6 +111,16 @@ def check_service(text: str) -> str:
     value = SERVICE_ALIASES.get(text.strip().lower())
     if value is None:
         raise Invalid(_("Unknown service '{text}': use regular, express or pmi.").format(text=text))
+    return value
+
+
+def check_language(text: str) -> str:
+    """The applicant's language: id or en (English and Indonesian names accepted)."""
+    value = LANGUAGE_ALIASES.get(" ".join(text.split()).lower())
+    if value is None:
+        raise Invalid(
+            _("Unknown language '{text}': use id (Indonesian) or en (English).").format(text=text)
+        )
     return value
 
 
@@ -146,6 +182,8 @@ def check_fields(raw: Mapping[str, str | None], today: date) -> dict:
             checked[field] = parse_date(text, today, f"--{field} date") if text.strip() else None
         elif field == "phone":
             checked[field] = check_phone(text) if text.strip() else None
+        elif field == "language":
+            checked[field] = check_language(text) if text.strip() else None
         else:
             label = "urgent reason" if field == "urgent" else field
             checked[field] = check_text(text, label) or None

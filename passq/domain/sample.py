@@ -71,4 +71,5 @@ def applications(
             "travel": travel,
             "destination": rng.choices(destinations, weights=weights)[0] if travel else None,
             "note": None,
+            "language": None,
         }

@@ -52,6 +52,7 @@ HEADER_ALIASES: dict[str, str] = _aliases(
     "no_telp telp whatsapp no_whatsapp nomor_whatsapp wa no_wa nomor_wa handphone ponsel",
     urgent="urgent mendesak",
     note="note notes catatan keterangan",
+    language="language lang bahasa bahasa_pemohon",
 )
 # Recognised but not imported: export's state columns and the rejects file's reason.
 IGNORED_HEADERS = frozenset({*STATE_COLUMNS, REASON_COLUMN, "alasan"})

@@ -17,7 +17,7 @@ from passq.files.private import replaced_privately
 from passq.i18n import _, language
 
 TEMPLATE = "notices.html.j2"
-CSV_COLUMNS = ("app_no", "name", "whatsapp", "kind", "message", "link")
+CSV_COLUMNS = ("app_no", "name", "whatsapp", "kind", "language", "message", "link")
 
 
 def csv_text(notices: Sequence[Notice], delimiter: str = ",") -> str:
@@ -28,7 +28,7 @@ def csv_text(notices: Sequence[Notice], delimiter: str = ",") -> str:
     for n in notices:
         if n.link is None:
             continue
-        row = (n.app_no, n.name, wa_number(n.phone) or "", n.kind, n.message, n.link)
+        row = (n.app_no, n.name, wa_number(n.phone) or "", n.kind, n.language, n.message, n.link)
         writer.writerow([safe_cell(value) for value in row])
     return stream.getvalue()
 

@@ -16,6 +16,7 @@ from passq.domain.records import (
     FIELDS,
     check_app_no,
     check_dates,
+    check_language,
     check_name,
     check_phone,
     check_service,
@@ -202,6 +203,8 @@ def _check_row(
                 record["phone"] = checker.phone(text)
             elif field == "urgent":
                 record["urgent"] = checker.urgent(text)
+            elif field == "language":
+                record["language"] = check_language(text)
             else:
                 record[field] = check_text(text, field) or None
         except Invalid as error:

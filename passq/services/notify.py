@@ -17,7 +17,7 @@ def _template(s: Session, kind: str) -> str | None:
     return s.settings.get(f"notice_{kind}") or None
 
 
-def _build(s: Session, kind: str, lang: str, record: Mapping, **days: date | None) -> Notice:
+def _build(s: Session, kind: str, lang: str | None, record: Mapping, **days: date | None) -> Notice:
     return notices.notice(kind, record, lang, s.settings["office"], _template(s, kind), **days)
 
 
@@ -31,7 +31,7 @@ def cancel_day(s: Session, printed: date) -> date:
     return notices.cancel_day(printed, s.settings["collection_days"], s.calendar.is_working_day)
 
 
-def ready(s: Session, lang: str) -> list[Notice]:
+def ready(s: Session, lang: str | None) -> list[Notice]:
     """Printed books whose applicant was not told since the printing."""
     told = s.store.notified("ready")
     return [
@@ -41,7 +41,7 @@ def ready(s: Session, lang: str) -> list[Notice]:
     ]
 
 
-def uncollected(s: Session, lang: str) -> list[Notice]:
+def uncollected(s: Session, lang: str | None) -> list[Notice]:
     """Printed books not collected `collection_days - 7` days after printing, with the day
     each is cancelled."""
     found = []
@@ -78,7 +78,7 @@ def past_collection(s: Session) -> list[dict]:
     return [record for record, _p, cancel in _waiting(s) if cancel <= s.today]
 
 
-def planned(s: Session, lang: str) -> list[Notice]:
+def planned(s: Session, lang: str | None) -> list[Notice]:
     """Travellers the plan keeps: their planned print day and the day they can collect."""
     chosen = [p for p in s.plan() if p.flight_deadline is not None and p.on_time and p.planned_day]
     records = s.store.existing([p.app_no for p in chosen])
@@ -97,7 +97,7 @@ def planned(s: Session, lang: str) -> list[Notice]:
     ]
 
 
-def late(s: Session, lang: str) -> list[Notice]:
+def late(s: Session, lang: str | None) -> list[Notice]:
     """Travellers who will miss their flight, and those whose flight date has passed."""
     chosen = [p for p in s.plan() if p.flight_passed or p.on_time is False]
     records = s.store.existing([p.app_no for p in chosen])
@@ -117,8 +117,9 @@ def late(s: Session, lang: str) -> list[Notice]:
 BUILDERS = {"ready": ready, "planned": planned, "late": late, "uncollected": uncollected}
 
 
-def notices_of(s: Session, kind: str, lang: str) -> list[Notice]:
-    """The notices of `kind` in the applicant's language `lang`."""
+def notices_of(s: Session, kind: str, lang: str | None = None) -> list[Notice]:
+    """The notices of `kind`, each in its book's language, or all in `lang` when given (the
+    clerk's choice)."""
     return BUILDERS[kind](s, lang)
 
 

@@ -40,7 +40,7 @@ CONNECT_TIMEOUT_S = 10
 BULK_CHUNK = 10_000
 APPLICATION_COLUMNS = (
     "app_no, name, phone, service, urgent, applied, travel, destination, note, status, "
-    "batch_id, failures, created_at, updated_at, printed_at, collected_at"
+    "batch_id, failures, created_at, updated_at, printed_at, collected_at, language"
 )
 _BUSY_ERRORS = (
     psycopg2.errors.LockNotAvailable,

@@ -3,7 +3,8 @@
 Each applied step is a row of `passq_schema` (version, name, when), written in the same
 transaction as the step. Every table carries an `office` column from the start, part of every
 key, so several offices can share one server later without a rewrite; columns keep SQLite's
-order (office last), so rows read alike on both backends, and text compares byte by byte
+order (office last, then the columns later steps add), and passq names the columns it reads,
+so rows read alike on both backends; text compares byte by byte
 (COLLATE "C") as in SQLite, whatever the server's locale.
 """
 
@@ -154,7 +155,16 @@ def m002_offices(cursor) -> None:
         cursor.execute(f"CREATE POLICY every_office_reads ON {table} FOR SELECT USING ({_EVERY})")
 
 
-MIGRATIONS: tuple[Callable, ...] = (m001_initial, m002_offices)
+def m003_language(cursor) -> None:
+    """The applicant's language for the messages (`notify`): id or en; NULL is the office's
+    default, Indonesian. The last column (after office): passq names its columns when it reads."""
+    cursor.execute(
+        'ALTER TABLE applications ADD COLUMN language TEXT COLLATE "C" '
+        "CHECK (language IN ('id', 'en'))"
+    )
+
+
+MIGRATIONS: tuple[Callable, ...] = (m001_initial, m002_offices, m003_language)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The lock every schema migration takes (any office): one desk migrates, the others wait.
 _MIGRATION_LOCK = 0x70617373  # "pass"

@@ -118,11 +118,18 @@ def m005_find(db) -> None:
         db.execute(statement)
 
 
+def m006_language(db) -> None:
+    """The applicant's language for the messages (`notify`): id or en; NULL is the office's
+    default, Indonesian."""
+    db.execute("ALTER TABLE applications ADD COLUMN language TEXT CHECK (language IN ('id', 'en'))")
+
+
 MIGRATIONS: tuple[Callable, ...] = (
     m001_initial,
     m002_holiday_cache,
     m003_event_status_and_command,
     m004_indexes_for_flat_cost,
     m005_find,
+    m006_language,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
