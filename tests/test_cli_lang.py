@@ -153,3 +153,23 @@ def test_help_built_at_import_follows_lang_chosen_later():
     indonesian = run_passq("add", "--help", lang="id")
     assert "Penggunaan: passq add [OPTIONS] {APP_NO}" in indonesian.stdout
     assert "Nama pemohon." in indonesian.stdout
+
+
+def test_no_option_says_its_default_twice() -> None:
+    # An option whose help states its default ("[default: …]") hides typer's own.
+    from typer.main import get_command
+
+    def commands(command, path: str, parent=None):
+        context = command.context_class(command, info_name=path, parent=parent)
+        yield path, command, context
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from commands(sub, name, context)
+
+    shown = [
+        (f"{context.command_path} {param.opts[0]}", param.get_help_record(context))
+        for _path, command, context in commands(get_command(app), "passq")
+        for param in command.params
+        if param.param_type_name == "option"
+    ]
+    assert len(shown) > 100  # the walk sees every command's options
+    assert [name for name, (_opts, text) in shown if text.count("[default:") > 1] == []

@@ -26,7 +26,10 @@ root.add_typer(notify_app, name="notify")
 Lang = Annotated[
     str,
     typer.Option(
-        "--lang", metavar="id|en", help=_l("The applicants' language [default: id, Indonesian].")
+        "--lang",
+        metavar="id|en",
+        show_default=False,
+        help=_l("The applicants' language [default: id, Indonesian]."),
     ),
 ]
 BookLang = Annotated[
