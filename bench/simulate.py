@@ -2,8 +2,9 @@
 
 Run by hand, not by the tests:
 
-    python bench/simulate.py [--seeds 10] [--days 14] [--horizon 7,12,14] [--capacity 250]
-                             [--json OUT] [--keep FOLDER]
+    python bench/simulate.py [--seeds 10] [--first-seed 1] [--days 14] [--horizon 7,10,14]
+                             [--capacity 250] [--operators 3] [--batch-size 50]
+                             [--misprints printer|afternoon] [--json OUT] [--keep FOLDER]
 
 Each seed builds one office world (stdlib `random`, fully seeded): a backlog of 1-3 outage days
 of unprinted books (travellers, express, pmi, a few urgent cases with a reason, some flights
@@ -13,12 +14,25 @@ printed slots misprinting (the k-th book printed on day d misprints, whatever bo
 
 passq is then driven through its CLI only (`python -m passq --db ... --now ... --operator ...`),
 on a fresh database per seed and horizon: `import` at 08:00, `calendar off`/`calendar on` the
-morning of the closure, `next-batch --json` by each operator up to the day's capacity with
-`printed --batch`, and one `failed` in the afternoon for the misprinted slots. The same world
-is run through three baselines in Python (FIFO, earliest-deadline-first, and EDF that treats
-an expired flight deadline as none) and measured against the clairvoyant optimum: the most
-flights any order could keep knowing every arrival, closure and misprint in advance (Glover's
-greedy for a convex bipartite matching, exact).
+morning of the closure, then the operators in turn: `next-batch --size 50 --json`, `printed
+--batch`, and `failed` for that batch's misprinted slots, until the day's capacity of slots
+(misprints and reprints included) is spent. By default every misprint is reported at 15:00,
+after the day's capacity is spent, as issue 10 specifies the simulation: a misprint on a book's
+last print day then costs its flight, whichever policy prints, and which book lands on a
+misprinted slot is luck (see bench/README.md). `--misprints printer` reports each as its batch
+comes out of the printer, as passq's `failed` now asks an office to: the book is back in the
+queue, and a book that must be printed that day for its flight is first in the next batch
+(DESIGN §5, step a).
+
+The same world, worked the same way (batches, misprints), is run through four baselines in
+Python: FIFO, earliest-deadline-first (EDF), EDF that treats an expired flight deadline as
+none (EDF-skip, DESIGN §8's yardstick), and EDF-skip with the urgent travellers first (DESIGN
+§8 also asks every feasible urgent flight kept, which plain EDF-skip does not try to). All are
+measured against the clairvoyant optimum: the most flights any order could keep knowing every
+arrival, closure and misprint in advance (Glover's greedy for a convex bipartite matching,
+exact), and against the clairvoyant that keeps every feasible urgent flight first (the
+matroid greedy, urgent first): both keep the same number of flights, always (see
+`max_on_time_first`), so the two targets of DESIGN §8 never conflict for the optimum.
 
 A flight is scored when its deadline (travel minus pickup_days, 1) falls inside the simulated
 days and not before the book arrived; it is kept when the book's last good print is on or
@@ -32,7 +46,6 @@ import argparse
 import csv
 import heapq
 import json
-import math
 import os
 import random
 import subprocess
@@ -184,6 +197,39 @@ def clairvoyant(world: World) -> tuple[int, int]:
     return max_on_time(flight_jobs(world), cap), max_on_time(flight_jobs(world, True), cap)
 
 
+def max_on_time_first(
+    first: Sequence[tuple[int, int]], rest: Sequence[tuple[int, int]], capacity: Mapping[int, int]
+) -> tuple[int, int]:
+    """The matroid greedy, every job of `first` before any of `rest`: each is kept when the jobs
+    kept so far and it can still all be done by their deadlines (Glover's greedy decides).
+    Returns how many jobs it keeps, and how many of them are of `first`.
+
+    Sets of unit jobs that can all meet their deadlines are the independent sets of a matroid
+    (a transversal one: jobs matched to day slots), so this greedy keeps as many of `first` as
+    any plan can and, every basis having the same size, as many jobs in all as
+    `max_on_time`: keeping every feasible urgent flight costs the clairvoyant no flight."""
+    kept: list[tuple[int, int]] = []
+    firsts = 0
+    for group, is_first in ((first, True), (rest, False)):
+        for job in group:
+            trial = [*kept, job]
+            if max_on_time(trial, capacity) == len(trial):
+                kept = trial
+                firsts += is_first
+    return len(kept), firsts
+
+
+def clairvoyant_urgent_first(world: World) -> tuple[int, int]:
+    """The clairvoyant that keeps every feasible urgent flight first: (flights, urgent)."""
+    urgent = flight_jobs(world, True)
+    others = [
+        (b.arrival.toordinal(), b.deadline.toordinal())
+        for b in scored_flights(world)
+        if b.deadline is not None and not b.urgent
+    ]
+    return max_on_time_first(urgent, others, useful_capacity(world))
+
+
 # --- the baselines --------------------------------------------------------------------------
 
 Key = Callable[[Book, date], tuple]
@@ -208,11 +254,48 @@ def edf_skip_key(book: Book, today: date) -> tuple:
     return (1, book.applied, book.applied, book.app_no)
 
 
-BASELINES: dict[str, Key] = {"FIFO": fifo_key, "EDF": edf_key, "EDF-skip": edf_skip_key}
+def edf_skip_urgent_key(book: Book, today: date) -> tuple:
+    """EDF-skip with the urgent travellers first: DESIGN §8 asks every feasible urgent flight
+    kept, which plain EDF-skip does not; this is the baseline that also tries to."""
+    if book.deadline is not None and book.deadline >= today:
+        return (0 if book.urgent else 1, book.deadline, book.applied, book.app_no)
+    return (2, book.applied, book.applied, book.app_no)
 
 
-def run_baseline(world: World, policy: str, key: Key) -> Outcome:
-    """Print the world's days in `key` order: the day's capacity, its misprints back pending."""
+BASELINES: dict[str, Key] = {
+    "FIFO": fifo_key,
+    "EDF": edf_key,
+    "EDF-skip": edf_skip_key,
+    "EDF-skip urgent": edf_skip_urgent_key,
+}
+
+
+@dataclass(frozen=True)
+class Office:
+    """How the office works a print day, the same for passq and every baseline.
+
+    Each operator in turn claims a batch of `batch_size` books (fewer at the day's end), prints
+    it and, with `at_printer`, reports its misprints at once: a misprinted book is back in the
+    queue and the next batch of the day may reprint it (in the rule's order, a book that must
+    go today comes first). Without `at_printer` every misprint is reported at 15:00, after the
+    day's capacity is spent, and waits for the next print day. A print day takes exactly its
+    capacity of slots, misprints and reprints included; the k-th slot misprints whatever book
+    is in it.
+    """
+
+    operators: int = 3
+    batch_size: int = 50
+    at_printer: bool = True
+
+    @property
+    def staff(self) -> tuple[str, ...]:
+        """The operators' names."""
+        return OPERATORS[: max(1, min(self.operators, len(OPERATORS)))]
+
+
+def run_baseline(world: World, policy: str, key: Key, office: Office | None = None) -> Outcome:
+    """Print the world's days in `key` order, batch by batch, as the `office` works."""
+    office = office or Office()
     out = Outcome(policy)
     started = time.perf_counter()
     pending: dict[str, Book] = {}
@@ -222,14 +305,26 @@ def run_baseline(world: World, policy: str, key: Key) -> Outcome:
         cap = world.capacity[day]
         if cap <= 0 or not pending:
             continue
-        chosen = heapq.nsmallest(cap, pending.values(), key=lambda b, d=day: key(b, d))
         bad = world.misprints.get(day, frozenset())
-        out.slots[day] = [b.app_no for b in chosen]
-        out.misprinted[day] = [b.app_no for k, b in enumerate(chosen) if k in bad]
-        for k, book in enumerate(chosen):
-            if k not in bad:
-                out.printed[book.app_no] = day
+        slots = out.slots.setdefault(day, [])
+        misprinted = out.misprinted.setdefault(day, [])
+        waiting: list[Book] = []  # misprints reported in the afternoon
+        while len(slots) < cap and pending:
+            size = min(office.batch_size, cap - len(slots))
+            chosen = heapq.nsmallest(size, pending.values(), key=lambda b, d=day: key(b, d))
+            for book in chosen:
                 del pending[book.app_no]
+                if len(slots) in bad:
+                    misprinted.append(book.app_no)
+                    out.printed.pop(book.app_no, None)
+                    if office.at_printer:
+                        pending[book.app_no] = book
+                    else:
+                        waiting.append(book)
+                else:
+                    out.printed[book.app_no] = day
+                slots.append(book.app_no)
+        pending.update((book.app_no, book) for book in waiting)
     out.seconds = time.perf_counter() - started
     return out
 
@@ -257,6 +352,9 @@ class Score:
     def percent(self) -> float:
         """Flights kept as a percentage of the clairvoyant's."""
         return 100.0 if self.clairvoyant == 0 else 100.0 * self.kept / self.clairvoyant
+
+
+URGENT_FIRST = "clairv. urgent 1st"  # the clairvoyant keeping every feasible urgent flight
 
 
 def score(world: World, out: Outcome, best: int, urgent_feasible: int) -> Score:
@@ -464,17 +562,22 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def run_passq(
-    world: World, horizon: int, workdir: Path, operators: int = 3, python: str = sys.executable
+    world: World,
+    horizon: int,
+    workdir: Path,
+    office: Office | None = None,
+    python: str = sys.executable,
 ) -> Outcome:
     """Drive passq through one world day by day, as the office's staff would."""
+    office = office or Office()
     out = Outcome(f"passq h={horizon}")
     db = workdir / f"passq-seed{world.seed}-h{horizon}.db"
+    db.unlink(missing_ok=True)  # a kept folder run again starts afresh
     cli = Passq(db, python)
     first = at(world.days[0], 7)
     cli(first, SUPERVISOR, "config", "set", "capacity", str(world.base_capacity))
     cli(first, SUPERVISOR, "config", "set", "pickup_days", str(PICKUP_DAYS))
     cli(first, SUPERVISOR, "config", "set", "horizon_days", str(horizon))
-    staff = OPERATORS[: max(1, min(operators, len(OPERATORS)))]
     closed_day, cut = world.disruption
     for day in world.days:
         if day == closed_day:  # declared that morning, unannounced
@@ -488,51 +591,53 @@ def run_passq(
             sheet = workdir / f"arrivals-{day:%Y%m%d}.csv"
             write_csv(sheet, arrivals)
             cli(at(day, 8), COUNTER, "import", str(sheet))
-        cap = world.capacity[day]
-        if cap <= 0:
-            continue
-        size = math.ceil(cap / len(staff))
-        claimed: list[str] = []
-        minute = 9 * 60
-        empty = False
-        while len(claimed) < cap and not empty:
-            batches: list[tuple[str, int]] = []
-            for op in staff:
-                want = min(size, cap - len(claimed))
-                if want <= 0:
-                    break
-                got = cli.json(
-                    at(day, minute // 60, minute % 60),
-                    op,
-                    "next-batch",
-                    "--size",
-                    str(want),
-                    "--json",
-                )
-                minute += 1
-                books = [b["app_no"] for b in got["books"]]
-                if not books:
-                    empty = True
-                    break
-                claimed += books
-                batches.append((op, int(got["batch_id"])))
-            for op, batch in batches:
-                cli(at(day, minute // 60, minute % 60), op, "printed", "--batch", str(batch))
-                minute += 1
-        bad = world.misprints.get(day, frozenset())
-        misprinted = [app for k, app in enumerate(claimed) if k in bad]
-        if misprinted:
-            cli(at(day, 15), staff[0], "failed", *misprinted, "--reason", "misprint: ink smear")
-        out.slots[day] = claimed
-        out.misprinted[day] = misprinted
-        for k, app in enumerate(claimed):
-            if k in bad:
-                out.printed.pop(app, None)
-            else:
-                out.printed[app] = day
+        if world.capacity[day] > 0:
+            print_day(cli, world, day, office, out)
     out.notes += cross_check(world, out, cli)
     out.seconds, out.commands = cli.seconds, cli.commands
     return out
+
+
+MISPRINT = ("--reason", "misprint: ink smear")
+
+
+def print_day(cli: Passq, world: World, day: date, office: Office, out: Outcome) -> None:
+    """One print day: operators in turn claim a batch (`next-batch`), print it (`printed
+    --batch`) and report its misprints (`failed`, at once or at 15:00), until the day's
+    capacity of slots is spent or the queue is empty."""
+    cap, bad = world.capacity[day], world.misprints.get(day, frozenset())
+    slots = out.slots.setdefault(day, [])
+    misprinted = out.misprinted.setdefault(day, [])
+    afternoon: dict[str, list[str]] = {}  # operator -> misprints to report at 15:00
+    minute, empty = 9 * 60, False
+    while len(slots) < cap and not empty:
+        for op in office.staff:
+            want = min(office.batch_size, cap - len(slots))
+            if want <= 0:
+                break
+            now = at(day, minute // 60, minute % 60)
+            got = cli.json(now, op, "next-batch", "--size", str(want), "--json")
+            books = [b["app_no"] for b in got["books"]]
+            if not books:
+                empty = True
+                break
+            cli(now + timedelta(minutes=1), op, "printed", "--batch", str(got["batch_id"]))
+            minute += 2
+            smeared = [app for k, app in enumerate(books, len(slots)) if k in bad]
+            slots += books
+            misprinted += smeared
+            for app in books:
+                if app in smeared:
+                    out.printed.pop(app, None)
+                else:
+                    out.printed[app] = day
+            if smeared and office.at_printer:
+                cli(at(day, minute // 60, minute % 60), op, "failed", *smeared, *MISPRINT)
+                minute += 1
+            elif smeared:
+                afternoon.setdefault(op, []).extend(smeared)
+    for op, smeared in afternoon.items():
+        cli(at(day, 15), op, "failed", *smeared, *MISPRINT)
 
 
 def cross_check(world: World, out: Outcome, cli: Passq) -> list[str]:
@@ -566,7 +671,7 @@ def simulate_seed(
     capacity: int,
     horizons: Sequence[int],
     workdir: Path,
-    operators: int = 3,
+    office: Office | None = None,
     calendar: Mapping[date, int] | None = None,
     start: date = START,
 ) -> dict:
@@ -575,8 +680,8 @@ def simulate_seed(
     if calendar is None:
         calendar = fetch_calendar(workdir, start, days, capacity)
     world = make_world(seed, days, capacity, calendar, start)
-    outcomes = [run_passq(world, h, workdir, operators) for h in horizons]
-    outcomes += [run_baseline(world, name, key) for name, key in BASELINES.items()]
+    outcomes = [run_passq(world, h, workdir, office) for h in horizons]
+    outcomes += [run_baseline(world, name, key, office) for name, key in BASELINES.items()]
     return results(world, outcomes, time.perf_counter() - started)
 
 
@@ -584,6 +689,8 @@ def results(world: World, outcomes: Sequence[Outcome], seconds: float) -> dict:
     """One seed's figures: the world, each policy's score, the clairvoyant's, the target."""
     best, urgent = clairvoyant(world)
     scores = [score(world, o, best, urgent) for o in outcomes]
+    first, first_urgent = clairvoyant_urgent_first(world)
+    scores.append(Score(URGENT_FIRST, first, best, first_urgent, urgent, 0, None, 0, None, 0.0, 0))
     scores.append(Score("clairvoyant", best, best, None, urgent, 0, None, 0, None, 0.0, 0))
     flights = scored_flights(world)
     return {
@@ -778,9 +885,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--capacity", type=int, default=250, help="books a print day (default 250)")
     ap.add_argument("--operators", type=int, default=3, help="print operators, 1-4 (default 3)")
     ap.add_argument(
+        "--batch-size", type=int, default=50, help="books an operator claims at once (default 50)"
+    )
+    ap.add_argument(
+        "--misprints",
+        choices=("printer", "afternoon"),
+        default="afternoon",
+        help="misprints all reported at 15:00 once the day's capacity is spent (default: issue "
+        "10's model), or as each batch is printed, reprinted the same day if the order says so",
+    )
+    ap.add_argument(
         "--horizon",
-        default="7,12,14",
-        help="passq horizon_days to run, comma-separated (default 7,12,14)",
+        default="7,10,14",
+        help="passq horizon_days to run, comma-separated (default 7,10,14)",
     )
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     ap.add_argument("--keep", type=Path, help="keep the databases and CSVs in this folder")
@@ -791,6 +908,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the seeds, print the tables and the summary; exit 0 unless something crashed."""
     args = parse_args(argv)
     horizons = [int(h) for h in args.horizon.split(",") if h.strip()]
+    office = Office(args.operators, args.batch_size, args.misprints == "printer")
+    print(
+        f"{office.operators} operators, batches of {office.batch_size}, misprints reported "
+        + ("at the printer" if office.at_printer else "at 15:00"),
+        flush=True,
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="passq-sim-") as tmp:
         root = args.keep or Path(tmp)
@@ -806,7 +929,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.capacity,
                 horizons,
                 workdir,
-                args.operators,
+                office,
                 calendar,
                 args.start,
             )

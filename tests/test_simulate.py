@@ -62,6 +62,30 @@ def test_glover_greedy_cases() -> None:
     assert sim.max_on_time([(0, 2)] * 5, {0: 1, 2: 2}) == 3
 
 
+def test_urgent_first_greedy_keeps_as_many() -> None:
+    """The clairvoyant that keeps urgent jobs first keeps as many jobs in all as the plain one,
+    and as many urgent ones as any plan can (brute force): the matroid's bases are one size."""
+    rng = random.Random(11)
+    for _ in range(300):
+        days = sorted(rng.sample(range(8), rng.randint(1, 4)))
+        capacity = {d: rng.randint(0, 2) for d in days}
+        jobs = []
+        for _ in range(rng.randint(0, 6)):
+            release = rng.randint(0, 7)
+            jobs.append((release, release + rng.randint(-1, 4)))
+        cut = rng.randint(0, len(jobs))
+        first, rest = jobs[:cut], jobs[cut:]
+        expected = (brute_force(jobs, capacity), brute_force(first, capacity))
+        assert sim.max_on_time_first(first, rest, capacity) == expected, (first, rest, capacity)
+
+
+def test_urgent_first_greedy_cases() -> None:
+    """An urgent job takes the slot a plain maximum would give to another."""
+    assert sim.max_on_time_first([(0, 1)], [(0, 0)], {0: 1, 1: 0}) == (1, 1)
+    assert sim.max_on_time_first([], [(0, 1), (0, 0)], {0: 1, 1: 0}) == (1, 0)
+    assert sim.max_on_time_first([(0, 1)], [(0, 0)], {0: 1, 1: 1}) == (2, 1)
+
+
 def world(books: list, capacity: dict[date, int], misprints: dict[date, set[int]]) -> object:
     """A hand-made world over the days of `capacity`."""
     days = sorted(capacity)
@@ -120,6 +144,25 @@ def test_baselines_bookkeeping() -> None:
     skip = sim.run_baseline(w, "EDF-skip", sim.edf_skip_key)
     assert skip.slots == {MON: ["C", "D"], wed: ["E", "A"]}  # Wednesday: C's deadline passed
     assert skip.printed == {"D": MON, "E": wed, "A": wed}
+    # Misprints reported in the afternoon: the same whatever the batches.
+    afternoon = sim.Office(batch_size=1, at_printer=False)
+    late = sim.run_baseline(w, "EDF-skip", sim.edf_skip_key, afternoon)
+    assert (late.slots, late.printed) == (skip.slots, skip.printed)
+
+
+def test_baselines_reprint_at_the_printer() -> None:
+    """Reported at the printer, a misprint is back in the queue for the day's next batch."""
+    w = small_world()
+    wed = MON + timedelta(days=2)
+    office = sim.Office(batch_size=1)
+    skip = sim.run_baseline(w, "EDF-skip", sim.edf_skip_key, office)
+    assert skip.slots == {MON: ["C", "C"], wed: ["E", "D"]}  # C reprinted by its deadline
+    assert skip.misprinted == {MON: ["C"], wed: []}
+    assert skip.printed == {"C": MON, "E": wed, "D": wed}
+    fifo = sim.run_baseline(w, "FIFO", sim.fifo_key, office)
+    assert fifo.slots == {MON: ["A", "A"], wed: ["B", "C"]}
+    urgent = sim.run_baseline(w, "EDF-skip urgent", sim.edf_skip_urgent_key, office)
+    assert urgent.slots == skip.slots  # E, the urgent one, is first on Wednesday either way
 
 
 def test_scores_and_yardstick() -> None:
@@ -153,33 +196,38 @@ def test_generated_worlds_add_up() -> None:
     assert w.capacity[w.disruption[0]] in (0, 20)
     best, urgent = sim.clairvoyant(w)
     assert urgent <= best <= len(sim.scored_flights(w))
-    for name, key in sim.BASELINES.items():
-        out = sim.run_baseline(w, name, key)
-        for day, slots in out.slots.items():
-            assert len(slots) <= w.capacity[day]
-            assert len(set(slots)) == len(slots)
-            assert out.misprinted[day] == [a for k, a in enumerate(slots) if k in w.misprints[day]]
-        good = sum(len(s) - len(out.misprinted[d]) for d, s in out.slots.items())
-        assert good == len(out.printed)  # a book is printed well at most once
-        s = sim.score(w, out, best, urgent)
-        assert s.kept <= best and s.urgent_kept <= urgent
-        assert s.kept + s.missed == len(sim.scored_flights(w))
+    for office in (sim.Office(batch_size=7), sim.Office(at_printer=False)):
+        for name, key in sim.BASELINES.items():
+            out = sim.run_baseline(w, name, key, office)
+            check_slots(w, out)
+            s = sim.score(w, out, best, urgent)
+            assert s.kept <= best and s.urgent_kept <= urgent
+            assert s.kept + s.missed == len(sim.scored_flights(w))
+    first, first_urgent = sim.clairvoyant_urgent_first(w)
+    assert (first, first_urgent) == (best, urgent)
+
+
+def check_slots(w: object, out: object) -> None:
+    """Each day's slots within its capacity, the k-th slot misprinted as the world says, and
+    every book printed well at most once."""
+    for day, slots in out.slots.items():
+        assert len(slots) <= w.capacity[day]
+        assert out.misprinted[day] == [a for k, a in enumerate(slots) if k in w.misprints[day]]
+    good = [a for d, s in out.slots.items() for k, a in enumerate(s) if k not in w.misprints[d]]
+    assert len(set(good)) == len(good) == len(out.printed)
 
 
 def test_one_tiny_seed_through_the_cli(tmp_path: Path) -> None:
     """Three days of a small office driven through passq's CLI: the counts add up."""
     calendar = sim.fetch_calendar(tmp_path, MON, 3, 12)
     w = sim.make_world(1, 3, 12, calendar)
-    out = sim.run_passq(w, 12, tmp_path, operators=2)
+    out = sim.run_passq(w, 12, tmp_path, sim.Office(operators=2, batch_size=4))
     assert out.notes == []  # passq's export agrees with the prints driven
-    for day, slots in out.slots.items():
-        assert len(slots) <= w.capacity[day]
-        assert len(set(slots)) == len(slots)
+    check_slots(w, out)
     assert any(out.slots.values())
     printed_days = [d for d, s in out.slots.items() if s]
     assert all(w.capacity[d] > 0 for d in printed_days)
-    good = sum(len(s) - len(out.misprinted[d]) for d, s in out.slots.items())
-    assert good == len(out.printed) <= len(w.books)
+    assert len(out.printed) <= len(w.books)
     best, urgent = sim.clairvoyant(w)
     s = sim.score(w, out, best, urgent)
     assert s.kept <= best and s.urgent_kept <= urgent
@@ -189,6 +237,24 @@ def test_one_tiny_seed_through_the_cli(tmp_path: Path) -> None:
     assert result["misprints_used"] == {"passq h=12": sum(map(len, out.misprinted.values()))}
     assert "passq h=12" in sim.seed_table(result)
     assert "passq h=12" in sim.summary([result])
+
+
+@pytest.mark.parametrize("at_printer", [True, False])
+def test_a_misprint_on_its_last_day_through_the_cli(tmp_path: Path, at_printer: bool) -> None:
+    """Monday, 2 slots, the first misprints: C's flight needs it printed Monday. Reported at
+    the printer, passq's next batch reprints C (step must) before B; reported at 15:00, the
+    day is spent and C misses its flight."""
+    books = [book("B", -4), book("C", -3, travel=1)]
+    w = world(books, {MON: 2}, {MON: {0}})
+    w.disruption = (MON, 2)  # (the helper's closes its last day)
+    office = sim.Office(operators=1, batch_size=1, at_printer=at_printer)
+    out = sim.run_passq(w, 10, tmp_path, office)
+    assert out.notes == []
+    if at_printer:
+        assert (out.slots, out.printed) == ({MON: ["C", "C"]}, {"C": MON})
+    else:
+        assert (out.slots, out.printed) == ({MON: ["C", "B"]}, {"B": MON})
+    assert out.misprinted == {MON: ["C"]}
 
 
 @pytest.mark.parametrize("text", ["7,12,14", "12"])

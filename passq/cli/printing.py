@@ -229,6 +229,39 @@ def failed(ctx: typer.Context, app_nos: AppNos, reason: Reason, force: Force = F
         others=force,
     )
     _done(records, "failed")
+    _warn_lost_today(s, [r["app_no"] for r in records])
+
+
+def _warn_lost_today(s: Session, app_nos: list[str]) -> None:
+    """A misprinted book that had to be printed today for its flight, with today's capacity
+    claimed or spent, misses its flight unless the office acts today: say what it can do."""
+    lost, batches = printing.lost_today(s, app_nos)
+    if not lost:
+        return
+    n, numbers, args = len(lost), ", ".join(lost), " ".join(lost)
+    if batches:
+        text = ngettext(
+            "{numbers} must be printed today for its flight, and today's capacity is all "
+            "claimed: release a book that can wait from an open batch ('passq release APP_NO') "
+            "and the next batch starts with it, or reprint it at once and record it with "
+            "'passq printed {args}'.",
+            "{numbers} must be printed today for their flights, and today's capacity is all "
+            "claimed: release {n} books that can wait from the open batches ('passq release "
+            "APP_NO') and the next batch starts with them, or reprint them at once and record "
+            "them with 'passq printed {args}'.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{numbers} must be printed today for its flight, and today's capacity is spent: "
+            "reprint it at once all the same and record it with 'passq printed {args}', or it "
+            "will miss its flight.",
+            "{numbers} must be printed today for their flights, and today's capacity is spent: "
+            "reprint them at once all the same and record them with 'passq printed {args}', or "
+            "they will miss their flights.",
+            n,
+        )
+    render.warn(text.format(n=n, numbers=numbers, args=args))
 
 
 @root.command()

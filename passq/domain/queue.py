@@ -40,10 +40,11 @@ PROMISE_WORKING_DAYS = {"regular": 4, "pmi": 4, "express": 0}
 URGENT_PRIORITY = 0
 SERVICE_PRIORITY = {"express": 1, "pmi": 1, "regular": 2}
 # DESIGN §5c, chosen with bench/simulate.py over 10 seeds (README, "How well the rule does"):
-# 0 days kept 95.0% of the clairvoyant's flights, 3 days 99.2% but fewer than EDF-skip on 4
-# seeds; 7, 10 and 14 days kept the same flights on every seed (99.2%). 7 would be too short
-# for a flight 9 days ahead when a group registers the next morning (issue 10's smallest
-# case, test_bug4), so 10: two days of margin for 0.3 days more past promise than 7.
+# 0 days kept 97.0% of the clairvoyant's flights (91.5% on the worst seed); 3, 7, 10 and 14
+# days kept all of them on every seed, the books without travel waiting 1.31, 2.11, 2.40 and
+# 2.70 days past their promise. 7 would be too short for a flight 9 days ahead when a group
+# registers the next morning (issue 10's smallest case, test_bug4), so 10: two days of margin
+# for 0.3 days more past promise than 7.
 DEFAULT_HORIZON_DAYS = 10
 # The plan looks at most this far ahead; books beyond it get no planned day (no capacity).
 MAX_PLAN_DAYS = 100 * 366

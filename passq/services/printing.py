@@ -67,6 +67,23 @@ def apply(
     log(action, record["app_no"], record["batch_id"], detail, status_after)
 
 
+def lost_today(s: Session, app_nos: Sequence[str]) -> tuple[list[str], list[dict]]:
+    """After a misprint: those of `app_nos` whose flight needs them printed today (today is
+    their flight deadline) but that the plan can no longer print today, today's capacity being
+    claimed or spent; and the open batches, where a book that can wait could give its slot back
+    (`release`: the reprint is then step a, must, of today and first in the next batch)."""
+    placed = s.placements_of(app_nos)
+    lost = [
+        app_no
+        for app_no in app_nos
+        if (p := placed.get(app_no)) is not None
+        and p.flight_deadline == s.today
+        and p.planned_day != s.today
+    ]
+    batches: list[dict] = s.store.open_batches() if lost else []
+    return lost, batches
+
+
 def refuse_other_desks(s: Session, records: Sequence[Mapping]) -> None:
     """Refused naming the first batch among `records`' (claimed or printed books) that another
     operator claimed: a desk does not release or fail another desk's books by mistake."""
