@@ -40,16 +40,22 @@ def brute_force(jobs: list[tuple[int, int]], capacity: dict[int, int]) -> int:
     return best
 
 
+def tiny_instance(rng: random.Random) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """Up to 6 jobs (release day, deadline) over up to 4 print days of capacity 0-2."""
+    days = sorted(rng.sample(range(8), rng.randint(1, 4)))
+    capacity = {d: rng.randint(0, 2) for d in days}
+    jobs = []
+    for _ in range(rng.randint(0, 6)):
+        release = rng.randint(0, 7)
+        jobs.append((release, release + rng.randint(-1, 4)))
+    return jobs, capacity
+
+
 def test_glover_greedy_matches_brute_force() -> None:
     """On hundreds of tiny random instances the greedy finds the true maximum."""
     rng = random.Random(10)
     for _ in range(400):
-        days = sorted(rng.sample(range(8), rng.randint(1, 4)))
-        capacity = {d: rng.randint(0, 2) for d in days}
-        jobs = []
-        for _ in range(rng.randint(0, 6)):
-            release = rng.randint(0, 7)
-            jobs.append((release, release + rng.randint(-1, 4)))
+        jobs, capacity = tiny_instance(rng)
         assert sim.max_on_time(jobs, capacity) == brute_force(jobs, capacity), (jobs, capacity)
 
 
@@ -67,12 +73,7 @@ def test_urgent_first_greedy_keeps_as_many() -> None:
     and as many urgent ones as any plan can (brute force): the matroid's bases are one size."""
     rng = random.Random(11)
     for _ in range(300):
-        days = sorted(rng.sample(range(8), rng.randint(1, 4)))
-        capacity = {d: rng.randint(0, 2) for d in days}
-        jobs = []
-        for _ in range(rng.randint(0, 6)):
-            release = rng.randint(0, 7)
-            jobs.append((release, release + rng.randint(-1, 4)))
+        jobs, capacity = tiny_instance(rng)
         cut = rng.randint(0, len(jobs))
         first, rest = jobs[:cut], jobs[cut:]
         expected = (brute_force(jobs, capacity), brute_force(first, capacity))
