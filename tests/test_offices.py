@@ -307,3 +307,83 @@ def test_a_backup_restores_into_one_office_of_a_shared_server(passq: Passq, tmp_
     ]
     # An office's history undoes as before: the restored claim releases.
     passq.ok("--office", "cilacap", "release", "--batch", str(claimed[0]["batch_id"]))
+
+
+# Each office's own report, as the directorate's view must read it (its key: the report's).
+OWN_REPORT_KEYS = {
+    "pending": "pending_end",
+    "travel_within_7_days": "travel_within_7_days",
+    "will_miss_flight": "will_miss_flight",
+    "flight_passed": "flight_passed",
+    "extra_per_day": "extra_per_day",
+    "extra_days": "extra_days",
+    "clears_on": "clears_on",
+    "no_print_day_ahead": "no_print_day_ahead",
+}
+
+
+def crowd(url: str, office: str, size: int, seed: int) -> None:
+    """`size` made-up pending books in `office`, added at the start of the test's day."""
+    from datetime import date
+
+    from passq.domain import sample
+    from passq.store.postgres import PostgresStore
+    from tests import desk
+
+    store = PostgresStore(url, office=office)
+    records = list(sample.applications(size, date(2024, 6, 27), seed=seed))
+    desk.add_many(store, records, "2024-06-27T07:00:00+07:00", "setup")
+    store.close()
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("now", ["2024-06-27T08:00", "2024-06-27T23:30+07:00"])
+def test_every_office_reads_as_each_office_s_own_report(passq: Passq, logins, now) -> None:
+    # Offices with their own settings, calendars, claims, prints and misprints of the day
+    # (23:30 in Jakarta is already the next day in Jayapura, in its own time zone).
+    for code in ("cilacap", "banyumas", "jayapura", "kosong"):
+        passq.ok("office", "add", code, "--name", f"Kantor Imigrasi {code.title()}")
+    for code, size, seed in (("main", 300, 1), ("cilacap", 120, 2), ("banyumas", 60, 3),
+                             ("jayapura", 90, 4)):  # fmt: skip
+        crowd(str(passq.db), code, size, seed)
+    settings = {
+        "main": {"capacity": "6"},
+        "cilacap": {"capacity": "9", "horizon_days": "3", "pickup_days": "2"},
+        "banyumas": {"capacity": "0", "office": "Kanim Banyumas"},
+        "jayapura": {"capacity": "3", "timezone": "Asia/Jayapura"},
+    }
+    for code, values in settings.items():
+        for key, value in values.items():
+            passq.ok("--office", code, "config", "set", key, value)
+    passq.ok("--office", "cilacap", "calendar", "off", "28/06/2024")
+    passq.ok("--office", "main", "calendar", "on", "29/06/2024", "--capacity", "25")
+    passq.ok("--office", "jayapura", "calendar", "off", "01/07/2024")
+    for code, size in (("main", 12), ("cilacap", 7), ("jayapura", 5)):
+        batch = passq.json("--office", code, "next-batch", "--size", str(size))
+        books = [b["app_no"] for b in batch["books"]]
+        passq.ok("--office", code, "printed", *books[:3])
+        passq.ok("--office", code, "failed", books[3], "--reason", "smudged")
+    undone = passq.json("--office", "main", "next-batch", "--size", "2", operator="budi")
+    passq.ok("--office", "main", "failed", undone["books"][0]["app_no"], "--reason", "jam",
+             operator="budi")  # fmt: skip
+    passq.ok("--office", "main", "undo", operator="budi")
+    directorate = logins("ditjen")
+    passq.ok("office", "grant", directorate, "--all-offices")
+
+    every = Passq(as_login(str(passq.db), directorate)).json("report", "--all-offices", now=now)
+    codes = ["banyumas", "cilacap", "jayapura", "kosong", "main"]
+    assert sorted(o["office"] for o in every["offices"]) == codes
+    seen = []
+    for line in every["offices"]:
+        own = passq.json("--office", line["office"], "report", now=now)
+        assert {key: line[key] for key in OWN_REPORT_KEYS} == {
+            key: own[mine] for key, mine in OWN_REPORT_KEYS.items()
+        }, line["office"]
+        seen.append(own)
+    names = {line["office"]: line["name"] for line in every["offices"]}
+    assert names["banyumas"] == "Kanim Banyumas" and names["kosong"] == "Kantor Imigrasi Kosong"
+    # The offices differ where it matters: the test would catch one office's figures for another.
+    assert len({o["will_miss_flight"] for o in every["offices"]}) >= 3
+    assert any(o["no_print_day_ahead"] for o in every["offices"])
+    assert any(o["extra_per_day"] for o in every["offices"])
+    assert every["totals"]["pending"] == sum(o["pending_end"] for o in seen)

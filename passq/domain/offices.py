@@ -4,10 +4,12 @@ counts only, never a name or a phone)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from passq.domain.figures import PlanFigures
+from passq.domain.report import travelling_count
 from passq.errors import Invalid
 from passq.i18n import _
 
@@ -55,6 +57,32 @@ class Totals:
     flight_passed: int
     extra_books: int  # extra_per_day × extra_days, over every office
     last_clears_on: date | None
+
+
+def office_figures(
+    code: str,
+    name: str,
+    pending: Sequence[Mapping],
+    claimed_soon: int,
+    plan: PlanFigures,
+    today: date,
+) -> OfficeFigures:
+    """One office's line: its `pending` books (queue fields), how many of its claimed books
+    travel within 7 days, and the plan made from now (the figures of its own report)."""
+    needed = plan.capacity_needed
+    return OfficeFigures(
+        office=code,
+        name=name,
+        pending=len(pending),
+        travel_within_7_days=travelling_count(pending, today, today + timedelta(days=7))
+        + claimed_soon,
+        will_miss_flight=plan.will_miss_count,
+        flight_passed=plan.flight_passed,
+        extra_per_day=needed.extra_per_day,
+        extra_days=needed.extra_days,
+        clears_on=plan.clears_on,
+        no_print_day_ahead=needed.no_print_day_at_all,
+    )
 
 
 def by_risk(rows: Sequence[OfficeFigures]) -> list[OfficeFigures]:

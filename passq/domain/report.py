@@ -87,9 +87,9 @@ def day_report(
             for batch in open_batches
         ],
         pending_end=len(pending),
-        travel_within_7_days=_travelling(pending, day, week_end)
-        + _travelling(claimed, day, week_end),
-        travel_within_7_days_claimed=_travelling(claimed, day, week_end),
+        travel_within_7_days=travelling_count(pending, day, week_end)
+        + travelling_count(claimed, day, week_end),
+        travel_within_7_days_claimed=travelling_count(claimed, day, week_end),
         oldest_pending_applied=min(column(pending, "applied"), default=None),
         will_miss_flight=len(plan.will_miss),
         flight_passed=plan.flight_passed,
@@ -105,7 +105,7 @@ def day_report(
     )
 
 
-def _travelling(books: Sequence[Mapping], first: date, last: date) -> int:
+def travelling_count(books: Sequence[Mapping], first: date, last: date) -> int:
     """How many of `books` travel between `first` and `last`."""
     return sum(
         1 for travel in column(books, "travel") if travel is not None and first <= travel <= last

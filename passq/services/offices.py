@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
+from functools import cache
 from typing import Any
 
 from passq.domain import offices as rules
+from passq.domain.calendar import PrintCalendar, official_holidays
+from passq.domain.settings import typed_settings
 from passq.errors import Invalid
 from passq.i18n import _
 from passq.services.session import Session
@@ -54,28 +58,63 @@ def offices(s: Session) -> list[tuple[str, str]]:
 
 
 def every_office(s: Session) -> list[rules.OfficeFigures]:
-    """Today's figures of every office this login may read, most flights at risk first."""
-    from passq.services.supervisor import report_day
+    """Today's figures of every office this login may read, most flights at risk first: the
+    figures of each office's own `report` (DESIGN §5's plan from now), from a few grouped
+    queries and one pending read an office, planning the figures only."""
+    from passq.domain.queue import without_cyclic_gc
+    from passq.store import postgres_offices as server
 
+    listed = offices(s)
+    codes = [code for code, _name in listed]
+    conn = _server(s).conn
+    stored = server.offices_settings(conn, codes)
+    overrides, cached = server.offices_calendars(conn, codes)
+    sessions = {
+        code: _office_session(s, code, stored[code], overrides[code], cached[code])
+        for code in codes
+    }
+    counts = server.offices_today(conn, {code: o.today for code, o in sessions.items()})
     rows = []
-    for code, name in offices(s):
-        office = Session(s.db_path, s.now_text, s.operator, s.busy_timeout, office=code)
-        store: Any = copy.copy(s.store)  # the same connection, another office's rows
-        store.office = code
-        office._store = store
-        report, _at_end = report_day(office, office.today)
-        rows.append(
-            rules.OfficeFigures(
-                office=code,
-                name=office.settings["office"] or name,
-                pending=report.pending_end,
-                travel_within_7_days=report.travel_within_7_days,
-                will_miss_flight=report.will_miss_flight,
-                flight_passed=report.flight_passed,
-                extra_per_day=report.extra_per_day,
-                extra_days=report.extra_days,
-                clears_on=report.clears_on,
-                no_print_day_ahead=report.no_print_day_ahead,
+    with without_cyclic_gc():
+        for code, name in listed:
+            office = sessions[code]
+            used, claimed_soon = counts[code]
+            pending = office.store.queue()
+            rows.append(
+                rules.office_figures(
+                    code,
+                    office.settings["office"] or name,
+                    pending,
+                    claimed_soon,
+                    office.figures(pending, office.today, used),
+                    office.today,
+                )
             )
-        )
     return rules.by_risk(rows)
+
+
+def _office_session(
+    s: Session,
+    code: str,
+    stored: dict[str, str],
+    overrides: dict[date, tuple[int, str]],
+    cached: dict[int, dict[date, str]],
+) -> Session:
+    """A session on office `code` over `s`'s connection, its settings and calendar given
+    (holidays from the office's cache, else computed as its own loader would)."""
+    office = Session(s.db_path, s.now_text, s.operator, s.busy_timeout, office=code)
+    store: Any = copy.copy(s.store)  # the same connection, another office's rows
+    store.office = code
+    office._store = store
+    office._settings = typed_settings(stored)
+
+    def holidays(year: int) -> dict[date, str]:
+        return dict(cached[year]) if year in cached else _official(year)
+
+    office._calendar = PrintCalendar(office.settings["capacity"], overrides, holidays)
+    return office
+
+
+@cache
+def _official(year: int) -> dict[date, str]:
+    return official_holidays(year)

@@ -9,6 +9,8 @@ adds offices and grants logins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from passq.domain.offices import DEFAULT_OFFICE
@@ -152,3 +154,70 @@ def offices(conn: Any) -> list[tuple[str, str]]:
             (EVERY_OFFICE,),
         )
         return cursor.fetchall()
+
+
+# --- The directorate's view: every office's plan inputs in a few grouped queries -------------
+
+
+def offices_settings(conn: Any, codes: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The stored settings of each of these offices (keys set; the defaults are the domain's)."""
+    found: dict[str, dict[str, str]] = {code: {} for code in codes}
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT office, key, value FROM settings WHERE office = ANY(%s)", (list(codes),)
+        )
+        for office, key, value in cursor.fetchall():
+            found[office][key] = value
+    return found
+
+
+def offices_calendars(
+    conn: Any, codes: Sequence[str]
+) -> tuple[dict[str, dict[date, tuple[int, str]]], dict[str, dict[int, dict[date, str]]]]:
+    """Each office's calendar overrides (date -> (capacity, note)) and the holidays it has
+    cached, by year (a year absent is not cached: compute it, as the office's own loader)."""
+    codes = list(codes)
+    overrides: dict[str, dict[date, tuple[int, str]]] = {code: {} for code in codes}
+    holidays: dict[str, dict[int, dict[date, str]]] = {code: {} for code in codes}
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT office, date, capacity, note FROM calendar WHERE office = ANY(%s)", (codes,)
+        )
+        for office, day, capacity, note in cursor.fetchall():
+            overrides[office][day] = (capacity, note or "")
+        cursor.execute(
+            "SELECT y.office, y.year, h.date, h.name FROM holiday_years y LEFT JOIN holidays h "
+            "ON h.office = y.office AND h.year = y.year WHERE y.office = ANY(%s)",
+            (codes,),
+        )
+        for office, year, day, name in cursor.fetchall():
+            cached = holidays[office].setdefault(year, {})
+            if day is not None:
+                cached[day] = name
+    return overrides, holidays
+
+
+def offices_today(conn: Any, days: Mapping[str, date]) -> dict[str, tuple[int, int]]:
+    """For each office and its today: (the capacity used today, as PostgresStore.used_today
+    counts it; the books claimed travelling within 7 days), in one query."""
+    codes = list(days)
+    starts = [days[code].isoformat() for code in codes]
+    ends = [(days[code] + timedelta(days=1)).isoformat() for code in codes]
+    weeks = [days[code] + timedelta(days=7) for code in codes]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.code, (SELECT count(*) FROM applications WHERE office = o.code "
+            "AND status = 'claimed') + (SELECT count(*) FROM applications WHERE office = o.code "
+            "AND printed_at >= o.start AND printed_at < o.stop "
+            "AND status IN ('printed', 'collected')) + (SELECT count(*) FROM events e "
+            "WHERE e.office = o.code AND e.at >= o.start AND e.at < o.stop "
+            "AND e.action = 'failed' AND NOT EXISTS (SELECT 1 FROM events u "
+            "WHERE u.office = e.office AND u.action = 'undo' AND u.at >= o.start "
+            "AND u.at < o.stop AND (u.detail::jsonb ->> 'undid')::bigint = e.command_id)), "
+            "(SELECT count(*) FROM applications WHERE office = o.code AND status = 'claimed' "
+            "AND travel >= o.today AND travel <= o.week) "
+            "FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[], %s::date[]) "
+            "AS o(code, start, stop, today, week)",
+            (codes, starts, ends, list(days.values()), weeks),
+        )
+        return {code: (used, soon) for code, used, soon in cursor.fetchall()}
