@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import passq
 from passq import cli
 from passq.cli import app
 from passq.domain import sample as demo
@@ -315,3 +316,39 @@ def test_help_before_a_command_lists_every_command() -> None:
     assert done.returncode == 0, done.stderr
     listed = re.findall(r"^  ([a-z][a-z-]*)  ", done.stdout, flags=re.M)
     assert sorted(listed) == sorted(cli.COMMAND_MODULES)
+
+
+def test_the_single_row_commands_end_with_their_exit_code_and_every_line(tmp_path: Path) -> None:
+    # They end the process without Python's teardown (cli.QUICK_EXIT): nothing may be lost.
+    db = tmp_path / "quick.db"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PASSQ_")}
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "passq", "--db", str(db), "--now", NOW, "--operator", "ani"]
+            + ["--lang", "en", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    assert run("--version") == (0, f"passq {passq.__version__}\n", "")
+    code, out, err = run("add", "Q1", "--name", "Siti Rahayu", "--travel", "01/07/2024")
+    assert (code, out.startswith("Added Q1 (regular): "), out.count("\n"), err) == (0, True, 1, "")
+    assert run("add", "Q1", "--name", "Siti Rahayu") == (
+        1,
+        "",
+        "Application Q1 already exists (Siti Rahayu, pending): use 'passq edit Q1' to change it.\n",
+    )
+    assert run("add", "Q2", "--name", "")[::2] == (
+        2,
+        "The name is empty: give the applicant's name as on the application.\n",
+    )
+    assert run("printed", "Q1")[:2] == (0, "Printed 1 book: Q1.\n")
+    assert run("collected", "Q1")[:2] == (0, "Collected 1 book: Q1.\n")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT app_no, status FROM applications").fetchall() == [
+            ("Q1", "collected")
+        ]

@@ -5,9 +5,11 @@ No SQL here (passq.store) and no rules (passq.domain): see docs/architecture.md.
 
 # No `from __future__ import annotations` in passq.cli: typer would eval every parameter's
 # annotation string at start-up (~10 ms for 25 commands); real annotations are read as they are.
+import os
 import sys
+from contextlib import suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -253,7 +255,30 @@ def main() -> None:
     if name is not None or "--version" not in args:  # --version needs no command
         load_commands(name)
     _register_only(name)
+    if name in QUICK_EXIT or name is None and "--version" in args:
+        _run_and_leave()
     root(prog_name="passq")
+
+
+# The single-row commands staff type all day: they close the database and write their last
+# line before they return, so the process may end without Python's teardown, which frees every
+# module one by one (10-14 ms here, a sixth of the start-up budget).
+QUICK_EXIT = frozenset({"add", "edit", "printed", "failed", "release", "collected"})
+
+
+def _run_and_leave() -> NoReturn:
+    """Run the command, flush what it wrote, and end the process with its exit code."""
+    try:
+        root(prog_name="passq")
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if done.code is not None and not isinstance(done.code, int):
+            print(done.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed or broken pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 GLOBAL_VALUE_OPTIONS = frozenset(
