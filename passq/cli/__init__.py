@@ -252,10 +252,11 @@ def main() -> None:
     gc.disable()
     args = sys.argv[1:]
     name = _command_name(args)
-    if name is not None or "--version" not in args:  # --version needs no command
+    version_only = name is None and "--version" in args
+    if not version_only:  # --version needs no command
         load_commands(name)
     _register_only(name)
-    if name in QUICK_EXIT or name is None and "--version" in args:
+    if version_only or name in QUICK_EXIT:
         _run_and_leave()
     root(prog_name="passq")
 
@@ -272,9 +273,11 @@ def _run_and_leave() -> NoReturn:
         root(prog_name="passq")
         code = 0
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
-        if done.code is not None and not isinstance(done.code, int):
+        if done.code is None or isinstance(done.code, int):
+            code = done.code or 0
+        else:  # a message, as Python would print it
             print(done.code, file=sys.stderr)
+            code = 1
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a closed or broken pipe: nothing more to say
             stream.flush()
