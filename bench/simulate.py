@@ -4,7 +4,8 @@ Run by hand, not by the tests:
 
     python bench/simulate.py [--seeds 10] [--first-seed 1] [--days 14] [--horizon 7,10,14]
                              [--capacity 250] [--operators 3] [--batch-size 50]
-                             [--misprints printer|afternoon] [--json OUT] [--keep FOLDER]
+                             [--misprints printer|afternoon] [--reserve 3]
+                             [--json OUT] [--keep FOLDER]
 
 Each seed builds one office world (stdlib `random`, fully seeded): a backlog of 1-3 outage days
 of unprinted books (travellers, express, pmi, a few urgent cases with a reason, some flights
@@ -14,15 +15,17 @@ printed slots misprinting (the k-th book printed on day d misprints, whatever bo
 
 passq is then driven through its CLI only (`python -m passq --db ... --now ... --operator ...`),
 on a fresh database per seed and horizon: `import` at 08:00, `calendar off`/`calendar on` the
-morning of the closure, then the operators in turn: `next-batch --size 50 --json`, `printed
---batch`, and `failed` for that batch's misprinted slots, until the day's capacity of slots
-(misprints and reprints included) is spent. By default every misprint is reported at 15:00,
-after the day's capacity is spent, as issue 10 specifies the simulation: a misprint on a book's
-last print day then costs its flight, whichever policy prints, and which book lands on a
-misprinted slot is luck (see bench/README.md). `--misprints printer` reports each as its batch
-comes out of the printer, as passq's `failed` now asks an office to: the book is back in the
-queue, and a book that must be printed that day for its flight is first in the next batch
-(DESIGN §5, step a).
+morning of the closure, then the operators in turn from 09:00: `next-batch --size 50 --json`,
+`printed --batch`, and `failed` for that batch's misprinted slots, until passq gives no more
+(before 15:00 it keeps `reprint_reserve`, `--reserve` percent of the day, for reprints); at
+15:00 the morning's misprints are reported, and the batches go on until the day's capacity of
+slots (misprints and reprints included) is spent. By default misprints are reported at 15:00,
+as issue 10 specifies the simulation: a book misprinted on its flight's last print day is
+saved only by a slot still free that day, which is what the reserve keeps (`--reserve 0`: the
+day's capacity is spent before 15:00, and which book lands on a misprinted slot is luck; see
+bench/README.md). `--misprints printer` reports each as its batch comes out of the printer, as
+passq's `failed` asks an office to: the book is back in the queue, and a book that must be
+printed that day for its flight is first in the next batch (DESIGN §5, step a).
 
 The same world, worked the same way (batches, misprints), is run through four baselines in
 Python: FIFO, earliest-deadline-first (EDF), EDF that treats an expired flight deadline as
@@ -277,15 +280,23 @@ class Office:
     Each operator in turn claims a batch of `batch_size` books (fewer at the day's end), prints
     it and, with `at_printer`, reports its misprints at once: a misprinted book is back in the
     queue and the next batch of the day may reprint it (in the rule's order, a book that must
-    go today comes first). Without `at_printer` every misprint is reported at 15:00, after the
-    day's capacity is spent, and waits for the next print day. A print day takes exactly its
-    capacity of slots, misprints and reprints included; the k-th slot misprints whatever book
-    is in it.
+    go today comes first). Without `at_printer` the morning's misprints are reported at 15:00
+    and the afternoon's at the day's end, waiting for the next print day. Until 15:00 the
+    batches leave `reserve` percent of the day's capacity free (passq's `reprint_reserve`),
+    except for books whose flight needs them printed that day; from 15:00 the reserve is
+    printed, the reported reprints first where the order says so. A print day takes exactly
+    its capacity of slots, misprints and reprints included; the k-th slot misprints whatever
+    book is in it.
     """
 
     operators: int = 3
     batch_size: int = 50
     at_printer: bool = True
+    reserve: int = 0  # percent of a print day's capacity kept free until 15:00
+
+    def held(self, capacity: int) -> int:
+        """The slots of a day of `capacity` kept for reprints until 15:00 (rounded down)."""
+        return capacity * self.reserve // 100
 
     @property
     def staff(self) -> tuple[str, ...]:
@@ -308,22 +319,29 @@ def run_baseline(world: World, policy: str, key: Key, office: Office | None = No
         bad = world.misprints.get(day, frozenset())
         slots = out.slots.setdefault(day, [])
         misprinted = out.misprinted.setdefault(day, [])
-        waiting: list[Book] = []  # misprints reported in the afternoon
-        while len(slots) < cap and pending:
-            size = min(office.batch_size, cap - len(slots))
-            chosen = heapq.nsmallest(size, pending.values(), key=lambda b, d=day: key(b, d))
-            for book in chosen:
-                del pending[book.app_no]
-                if len(slots) in bad:
-                    misprinted.append(book.app_no)
-                    out.printed.pop(book.app_no, None)
-                    if office.at_printer:
-                        pending[book.app_no] = book
+        waiting: list[Book] = []  # misprints not reported yet
+        for free in (cap - office.held(cap), cap):  # before 15:00, then from 15:00
+            pending.update((book.app_no, book) for book in waiting)  # reported at 15:00
+            waiting = []
+            while len(slots) < cap and pending:
+                size = min(office.batch_size, cap - len(slots))
+                ranked = heapq.nsmallest(size, pending.values(), key=lambda b, d=day: key(b, d))
+                room = max(0, free - len(slots))
+                chosen = ranked[:room] + [b for b in ranked[room:] if b.deadline == day]
+                if not chosen:
+                    break
+                for book in chosen:
+                    del pending[book.app_no]
+                    if len(slots) in bad:
+                        misprinted.append(book.app_no)
+                        out.printed.pop(book.app_no, None)
+                        if office.at_printer:
+                            pending[book.app_no] = book
+                        else:
+                            waiting.append(book)
                     else:
-                        waiting.append(book)
-                else:
-                    out.printed[book.app_no] = day
-                slots.append(book.app_no)
+                        out.printed[book.app_no] = day
+                    slots.append(book.app_no)
         pending.update((book.app_no, book) for book in waiting)
     out.seconds = time.perf_counter() - started
     return out
@@ -578,6 +596,8 @@ def run_passq(
     cli(first, SUPERVISOR, "config", "set", "capacity", str(world.base_capacity))
     cli(first, SUPERVISOR, "config", "set", "pickup_days", str(PICKUP_DAYS))
     cli(first, SUPERVISOR, "config", "set", "horizon_days", str(horizon))
+    cli(first, SUPERVISOR, "config", "set", "reprint_reserve", str(office.reserve))
+    cli(first, SUPERVISOR, "config", "set", "reprint_hour", "15")
     closed_day, cut = world.disruption
     for day in world.days:
         if day == closed_day:  # declared that morning, unannounced
@@ -603,24 +623,45 @@ MISPRINT = ("--reason", "misprint: ink smear")
 
 def print_day(cli: Passq, world: World, day: date, office: Office, out: Outcome) -> None:
     """One print day: operators in turn claim a batch (`next-batch`), print it (`printed
-    --batch`) and report its misprints (`failed`, at once or at 15:00), until the day's
-    capacity of slots is spent or the queue is empty."""
+    --batch`) and report its misprints (`failed`, at once or later), until passq gives no more
+    before 15:00 (the queue is empty, or only the reprint reserve is left); at 15:00 the
+    morning's misprints are reported, and the batches go on until the day's capacity of slots
+    is spent or the queue is empty; the afternoon's misprints are reported at 16:30."""
+    afternoon: dict[str, list[str]] = {}  # operator -> misprints not reported yet
+    for start, report in ((9 * 60, None), (15 * 60 + 1, at(day, 15))):
+        if report is not None:
+            for op, smeared in afternoon.items():
+                cli(report, op, "failed", *smeared, *MISPRINT)
+            afternoon = {}
+        print_batches(cli, world, day, office, out, start, afternoon)
+    for op, smeared in afternoon.items():
+        cli(at(day, 16, 30), op, "failed", *smeared, *MISPRINT)
+
+
+def print_batches(
+    cli: Passq,
+    world: World,
+    day: date,
+    office: Office,
+    out: Outcome,
+    minute: int,
+    afternoon: dict[str, list[str]],
+) -> None:
+    """Batches from `minute` of `day` until passq gives none or the capacity is spent; the
+    misprints are reported at once (`at_printer`) or kept in `afternoon` by operator."""
     cap, bad = world.capacity[day], world.misprints.get(day, frozenset())
     slots = out.slots.setdefault(day, [])
     misprinted = out.misprinted.setdefault(day, [])
-    afternoon: dict[str, list[str]] = {}  # operator -> misprints to report at 15:00
-    minute, empty = 9 * 60, False
-    while len(slots) < cap and not empty:
+    while len(slots) < cap:
         for op in office.staff:
             want = min(office.batch_size, cap - len(slots))
             if want <= 0:
-                break
+                return
             now = at(day, minute // 60, minute % 60)
             got = cli.json(now, op, "next-batch", "--size", str(want), "--json")
             books = [b["app_no"] for b in got["books"]]
             if not books:
-                empty = True
-                break
+                return
             cli(now + timedelta(minutes=1), op, "printed", "--batch", str(got["batch_id"]))
             minute += 2
             smeared = [app for k, app in enumerate(books, len(slots)) if k in bad]
@@ -636,8 +677,6 @@ def print_day(cli: Passq, world: World, day: date, office: Office, out: Outcome)
                 minute += 1
             elif smeared:
                 afternoon.setdefault(op, []).extend(smeared)
-    for op, smeared in afternoon.items():
-        cli(at(day, 15), op, "failed", *smeared, *MISPRINT)
 
 
 def cross_check(world: World, out: Outcome, cli: Passq) -> list[str]:
@@ -895,6 +934,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "10's model), or as each batch is printed, reprinted the same day if the order says so",
     )
     ap.add_argument(
+        "--reserve",
+        type=int,
+        default=3,
+        help="percent of a print day's capacity kept for reprints until 15:00, by passq and "
+        "every baseline alike (passq's reprint_reserve; default 3, passq's default)",
+    )
+    ap.add_argument(
         "--horizon",
         default="7,10,14",
         help="passq horizon_days to run, comma-separated (default 7,10,14)",
@@ -908,10 +954,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the seeds, print the tables and the summary; exit 0 unless something crashed."""
     args = parse_args(argv)
     horizons = [int(h) for h in args.horizon.split(",") if h.strip()]
-    office = Office(args.operators, args.batch_size, args.misprints == "printer")
+    office = Office(args.operators, args.batch_size, args.misprints == "printer", args.reserve)
     print(
         f"{office.operators} operators, batches of {office.batch_size}, misprints reported "
-        + ("at the printer" if office.at_printer else "at 15:00"),
+        + ("at the printer" if office.at_printer else "at 15:00")
+        + f", {office.reserve}% of each day kept for reprints until 15:00",
         flush=True,
     )
     results = []

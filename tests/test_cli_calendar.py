@@ -77,8 +77,8 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
     [
         (
             ["config", "set", "capasity", "3"],
-            "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, office, "
-            "timezone, stale_hours, csv_delimiter, app_no_pattern, collection_days, notice_ready, "
+            "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, "
+            "reprint_reserve, reprint_hour, office, timezone, stale_hours, csv_delimiter, app_no_pattern, collection_days, notice_ready, "
             "notice_planned, notice_late, notice_uncollected.",
         ),
         (
@@ -118,6 +118,8 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "capacity": 250,
         "pickup_days": 1,
         "horizon_days": 5,
+        "reprint_reserve": 3,
+        "reprint_hour": 15,
         "office": "Kantor Imigrasi Cilacap",
         "timezone": "Asia/Jakarta",
         "stale_hours": 8,

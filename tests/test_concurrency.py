@@ -21,22 +21,24 @@ from tests import desk
 from tests.conftest import is_postgres, query
 
 NOW = "2024-06-27T08:00"
+RESERVE_OPEN = "2024-06-27T15:00"  # reprint_hour: the reprint reserve (7 of 250) opens
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
 
 
-def run(db: Path | str, operator: str, *args: str):
+def run(db: Path | str, operator: str, *args: str, now: str = NOW):
     return CliRunner().invoke(
         app,
-        ["--db", str(db), "--now", NOW, "--operator", operator, *args],
+        ["--db", str(db), "--now", now, "--operator", operator, *args],
         env={"PASSQ_DB": None, "PASSQ_NOW": None, "PASSQ_OPERATOR": None},
     )
 
 
-def claimer(db: Path | str, operator: str) -> list[tuple[int, list[str]]]:
-    """Claim batches of 10 until the queue is empty; retry when the database is busy."""
+def claimer(db: Path | str, operator: str, now: str = NOW) -> list[tuple[int, list[str]]]:
+    """Claim batches of 10 until none comes (the queue is empty, or before 15:00 only the
+    reprint reserve is left); retry when the database is busy."""
     batches = []
     while True:
-        result = run(db, operator, "next-batch", "--size", "10", "--json")
+        result = run(db, operator, "next-batch", "--size", "10", "--json", now=now)
         if result.exit_code == 1 and result.stderr == BUSY:
             continue
         assert result.exit_code == 0, result.stderr
@@ -84,10 +86,14 @@ def test_eight_printers_never_get_the_same_book_and_none_is_lost(database) -> No
     conn.close()
     context = multiprocessing.get_context("fork")
     with context.Pool(10) as pool:
-        claims = [pool.apply_async(claimer, (db, f"op{n}")) for n in range(8)]
         added = pool.apply_async(adder, (db, 60))
         printed = pool.apply_async(printer, (db, 30))
-        batches = [batch for claim in claims for batch in claim.get(timeout=600)]
+        morning = [pool.apply_async(claimer, (db, f"op{n}")) for n in range(8)]
+        batches = [batch for claim in morning for batch in claim.get(timeout=600)]
+        # Eight desks at once claim exactly today's capacity less the reserve, never more.
+        assert sum(len(books) for _batch_id, books in batches) == 250 - 7
+        afternoon = [pool.apply_async(claimer, (db, f"op{n}", RESERVE_OPEN)) for n in range(8)]
+        batches += [batch for claim in afternoon for batch in claim.get(timeout=600)]
         added_books, printed_books = added.get(timeout=600), printed.get(timeout=600)
 
     claimed_books = [app_no for _batch_id, books in batches for app_no in books]

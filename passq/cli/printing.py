@@ -25,17 +25,48 @@ def next_batch(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Claim the next books to print for this operator (never the same as another desk's)."""
+    """Claim the next books to print for this operator (never the same as another desk's).
+
+    Until reprint_hour (15:00) a batch leaves today's reprint reserve free (reprint_reserve, 3%
+    of the day's capacity) for all but the books that must be printed today, so that a book
+    misprinted on its flight's last print day can still be reprinted today.
+    """
     s = session(ctx)
+    held = 0
     if peek:
         batch_id, books = None, counter.queue_rows(s, s.plan(first=size))
     else:
-        batch_id, claimed = printing.claim(s, size)
+        batch_id, claimed, held = printing.claim(s, size)
         books = [counter.queue_row(placement, record) for placement, record in claimed]
         _warn_stale(s)
         _warn_beyond_today(s, books)
+        if books and held:
+            render.warn(
+                ngettext(
+                    "Note: this batch stops short of today's last print slot, kept for reprints "
+                    "until {hour}.",
+                    "Note: this batch stops short of today's last {n} print slots, kept for "
+                    "reprints until {hour}.",
+                    held,
+                ).format(n=held, hour=_reserve_hour(s))
+            )
     if as_json:
-        render.emit_json({"batch_id": batch_id, "operator": s.operator, "books": books})
+        render.emit_json(
+            {"batch_id": batch_id, "operator": s.operator, "books": books}
+            | ({} if peek else {"held_for_reprints": held})
+        )
+        return
+    if not books and held:
+        render.line(
+            ngettext(
+                "Nothing claimed: today's last print slot is kept for reprints until {hour}. "
+                "Report misprints with 'passq failed' now, and take the next batch from {hour}.",
+                "Nothing claimed: today's last {n} print slots are kept for reprints until "
+                "{hour}. Report misprints with 'passq failed' now, and take the next batch from "
+                "{hour}.",
+                held,
+            ).format(n=held, hour=_reserve_hour(s))
+        )
         return
     if not books:
         render.line(_("Nothing to print: no pending books."))
@@ -51,6 +82,11 @@ def next_batch(
         render.line(
             _("When they are printed: passq printed --batch {batch_id}").format(batch_id=batch_id)
         )
+
+
+def _reserve_hour(s: Session) -> str:
+    """The hour the reprint reserve opens, as the office writes it (15:00)."""
+    return f"{s.settings['reprint_hour']:02d}:00"
 
 
 def _warn_beyond_today(s: Session, books: list[dict]) -> None:

@@ -14,6 +14,10 @@ DEFAULT_SETTINGS = {
     "capacity": 250,
     "pickup_days": 1,
     "horizon_days": 10,  # chosen with bench/simulate.py: see the README
+    # Percent of a print day's capacity a batch leaves free until reprint_hour, for the day's
+    # misprints (domain/reserve.py); chosen with bench/simulate.py: see the README.
+    "reprint_reserve": 3,
+    "reprint_hour": 15,
     "office": "",
     "timezone": "Asia/Jakarta",
     "stale_hours": 8,
@@ -41,6 +45,8 @@ SETTING_RANGES = {
     "capacity": (0, 100_000),
     "pickup_days": (0, 30),
     "horizon_days": (0, 60),
+    "reprint_reserve": (0, 50),
+    "reprint_hour": (0, 23),
     "stale_hours": (1, 720),
     "collection_days": (7, 365),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from passq.domain import lifecycle
 from passq.errors import Refused
@@ -15,19 +15,44 @@ if TYPE_CHECKING:
     from passq.domain import queue as rule
 
 
-def claim(s: Session, size: int) -> tuple[int | None, list[tuple[rule.Placement, dict]]]:
+class Claim(NamedTuple):
+    """A claimed batch (None: nothing claimed), its books, and today's slots held for reprints."""
+
+    batch_id: int | None
+    books: list[tuple[rule.Placement, dict]]
+    held: int
+
+
+def claim(s: Session, size: int) -> Claim:
     """Claim the first `size` books of the queue for this operator, in one transaction:
-    read, rank, update, log under the write lock, so two desks never get the same book."""
+    read, rank, update, log under the write lock, so two desks never get the same book.
+    Before `reprint_hour` the batch leaves today's reprint reserve free (domain/reserve.py)."""
+    from passq.domain.reserve import claimable, within_reserve
+
     with s.store.command(s.stamp, s.operator) as log:
-        chosen = s.placements(s.store.queue(), first=size)
+        used = s.store.used_today(s.today)
+        take, held = claimable(
+            size,
+            s.calendar.capacity(s.today),
+            used,
+            s.settings["reprint_reserve"],
+            s.now.hour >= s.settings["reprint_hour"],
+        )
+        chosen = s.placements(s.store.queue(), used=used, first=size)
+        if held:
+            kept = within_reserve(chosen, take, s.today)
+            # Slots still held: the reserve less the must-go books it let through (none held
+            # when the batch lost nothing to it).
+            held = held - (len(kept) - take) if len(kept) < len(chosen) else 0
+            chosen = kept
         if not chosen:
-            return None, []
+            return Claim(None, [], held)
         app_nos = [p.app_no for p in chosen]
         records = s.store.existing(app_nos)
         batch_id = s.store.new_batch(s.operator, s.stamp, app_nos)
         for app_no in app_nos:
             log("claimed", app_no, batch_id, {"from": "pending"}, "claimed")
-    return batch_id, [(p, records[p.app_no]) for p in chosen]
+    return Claim(batch_id, [(p, records[p.app_no]) for p in chosen], held)
 
 
 def mark(
