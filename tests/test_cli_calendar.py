@@ -78,8 +78,9 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, "
-            "reprint_reserve, reprint_hour, office, timezone, stale_hours, csv_delimiter, app_no_pattern, collection_days, notice_ready, "
-            "notice_planned, notice_late, notice_uncollected.",
+            "reprint_reserve, reprint_hour, office, timezone, stale_hours, csv_delimiter, "
+            "app_no_pattern, collection_days, notice_ready, notice_planned, notice_late, "
+            "notice_uncollected.",
         ),
         (
             ["config", "set", "capacity", "100001"],

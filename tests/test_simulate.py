@@ -166,6 +166,23 @@ def test_baselines_reprint_at_the_printer() -> None:
     assert urgent.slots == skip.slots  # E, the urgent one, is first on Wednesday either way
 
 
+def test_baselines_keep_the_reserve_until_15() -> None:
+    """Misprints reported at 15:00 with a reserve: Monday's morning stops a slot short (50% of
+    2), unless a book's flight needs it that day; at 15:00 the misprinted C, whose deadline is
+    Monday's (Tuesday is closed), takes the reserved slot. Without the reserve C is lost."""
+    w = small_world()
+    wed = MON + timedelta(days=2)
+    reserve = sim.Office(batch_size=2, at_printer=False, reserve=50)
+    skip = sim.run_baseline(w, "EDF-skip", sim.edf_skip_key, reserve)
+    assert skip.slots == {MON: ["C", "C"], wed: ["E", "D"]}
+    assert skip.printed == {"C": MON, "E": wed, "D": wed}
+    fifo = sim.run_baseline(w, "FIFO", sim.fifo_key, reserve)
+    assert fifo.slots == {MON: ["A", "A"], wed: ["B", "C"]}  # A's flight is gone: no exception
+    assert sim.Office(reserve=3).held(250) == 7 and sim.Office(reserve=3).held(20) == 0
+    none = sim.run_baseline(w, "EDF-skip", sim.edf_skip_key, sim.Office(at_printer=False))
+    assert none.slots[MON] == ["C", "D"] and "C" not in none.printed
+
+
 def test_scores_and_yardstick() -> None:
     """Kept flights, urgent, lateness and promises follow from the prints; nothing beats the
     clairvoyant."""
@@ -240,21 +257,23 @@ def test_one_tiny_seed_through_the_cli(tmp_path: Path) -> None:
     assert "passq h=12" in sim.summary([result])
 
 
-@pytest.mark.parametrize("at_printer", [True, False])
-def test_a_misprint_on_its_last_day_through_the_cli(tmp_path: Path, at_printer: bool) -> None:
+@pytest.mark.parametrize(
+    ("at_printer", "reserve", "kept"), [(True, 0, "C"), (False, 0, "B"), (False, 50, "C")]
+)
+def test_a_misprint_on_its_last_day_through_the_cli(
+    tmp_path: Path, at_printer: bool, reserve: int, kept: str
+) -> None:
     """Monday, 2 slots, the first misprints: C's flight needs it printed Monday. Reported at
     the printer, passq's next batch reprints C (step must) before B; reported at 15:00, the
-    day is spent and C misses its flight."""
+    day is spent and C misses its flight, unless passq kept a slot for reprints until 15:00
+    (reprint_reserve 50%: B waits, and C is reprinted at 15:00)."""
     books = [book("B", -4), book("C", -3, travel=1)]
     w = world(books, {MON: 2}, {MON: {0}})
     w.disruption = (MON, 2)  # (the helper's closes its last day)
-    office = sim.Office(operators=1, batch_size=1, at_printer=at_printer)
+    office = sim.Office(operators=1, batch_size=1, at_printer=at_printer, reserve=reserve)
     out = sim.run_passq(w, 10, tmp_path, office)
     assert out.notes == []
-    if at_printer:
-        assert (out.slots, out.printed) == ({MON: ["C", "C"]}, {"C": MON})
-    else:
-        assert (out.slots, out.printed) == ({MON: ["C", "B"]}, {"B": MON})
+    assert (out.slots, out.printed) == ({MON: ["C", kept]}, {kept: MON})
     assert out.misprinted == {MON: ["C"]}
 
 
@@ -262,5 +281,5 @@ def test_a_misprint_on_its_last_day_through_the_cli(tmp_path: Path, at_printer: 
 def test_arguments(text: str) -> None:
     """The defaults are the issue's, and the horizons are a comma-separated list."""
     args = sim.parse_args(["--horizon", text])
-    assert (args.seeds, args.days) == (10, 14)
+    assert (args.seeds, args.days, args.misprints, args.reserve) == (10, 14, "afternoon", 3)
     assert args.horizon == text
