@@ -64,7 +64,7 @@ def test_the_indonesian_sentence(passq, add_books) -> None:
     result = passq.ok("--lang", "id", "next-batch", now=MORNING)
     assert result.stdout == (
         "Tidak ada yang diambil: 3 slot cetak terakhir hari ini disisihkan untuk cetak ulang "
-        "sampai pukul 15:00. Laporkan salah cetak dengan 'passq failed' sekarang, lalu ambil "
+        "sampai pukul 15:00. Laporkan gagal cetak dengan 'passq failed' sekarang, lalu ambil "
         "batch berikutnya mulai pukul 15:00.\n"
     )
 
