@@ -280,13 +280,13 @@ class Office:
     Each operator in turn claims a batch of `batch_size` books (fewer at the day's end), prints
     it and, with `at_printer`, reports its misprints at once: a misprinted book is back in the
     queue and the next batch of the day may reprint it (in the rule's order, a book that must
-    go today comes first). Without `at_printer` the morning's misprints are reported at 15:00
-    and the afternoon's at the day's end, waiting for the next print day. Until 15:00 the
-    batches leave `reserve` percent of the day's capacity free (passq's `reprint_reserve`),
-    except for books whose flight needs them printed that day; from 15:00 the reserve is
-    printed, the reported reprints first where the order says so. A print day takes exactly
-    its capacity of slots, misprints and reprints included; the k-th slot misprints whatever
-    book is in it.
+    go today comes first). Without `at_printer` the morning's misprints are all reported at
+    15:00, when the day's books are checked; from then on the check is at the printer, and the
+    afternoon's misprints are reported at once. Until 15:00 the batches leave `reserve`
+    percent of the day's capacity free (passq's `reprint_reserve`), except for books whose
+    flight needs them printed that day; from 15:00 the reserve is printed, the reported
+    reprints first where the order says so. A print day takes exactly its capacity of slots,
+    misprints and reprints included; the k-th slot misprints whatever book is in it.
     """
 
     operators: int = 3
@@ -319,9 +319,9 @@ def run_baseline(world: World, policy: str, key: Key, office: Office | None = No
         bad = world.misprints.get(day, frozenset())
         slots = out.slots.setdefault(day, [])
         misprinted = out.misprinted.setdefault(day, [])
-        waiting: list[Book] = []  # misprints not reported yet
-        for free in (cap - office.held(cap), cap):  # before 15:00, then from 15:00
-            pending.update((book.app_no, book) for book in waiting)  # reported at 15:00
+        waiting: list[Book] = []  # the morning's misprints, reported at 15:00
+        for afternoon, free in ((False, cap - office.held(cap)), (True, cap)):
+            pending.update((book.app_no, book) for book in waiting)
             waiting = []
             while len(slots) < cap and pending:
                 size = min(office.batch_size, cap - len(slots))
@@ -335,14 +335,13 @@ def run_baseline(world: World, policy: str, key: Key, office: Office | None = No
                     if len(slots) in bad:
                         misprinted.append(book.app_no)
                         out.printed.pop(book.app_no, None)
-                        if office.at_printer:
+                        if office.at_printer or afternoon:  # checked as printed from 15:00
                             pending[book.app_no] = book
                         else:
                             waiting.append(book)
                     else:
                         out.printed[book.app_no] = day
                     slots.append(book.app_no)
-        pending.update((book.app_no, book) for book in waiting)
     out.seconds = time.perf_counter() - started
     return out
 
@@ -623,19 +622,16 @@ MISPRINT = ("--reason", "misprint: ink smear")
 
 def print_day(cli: Passq, world: World, day: date, office: Office, out: Outcome) -> None:
     """One print day: operators in turn claim a batch (`next-batch`), print it (`printed
-    --batch`) and report its misprints (`failed`, at once or later), until passq gives no more
-    before 15:00 (the queue is empty, or only the reprint reserve is left); at 15:00 the
-    morning's misprints are reported, and the batches go on until the day's capacity of slots
-    is spent or the queue is empty; the afternoon's misprints are reported at 16:30."""
-    afternoon: dict[str, list[str]] = {}  # operator -> misprints not reported yet
-    for start, report in ((9 * 60, None), (15 * 60 + 1, at(day, 15))):
-        if report is not None:
-            for op, smeared in afternoon.items():
-                cli(report, op, "failed", *smeared, *MISPRINT)
-            afternoon = {}
-        print_batches(cli, world, day, office, out, start, afternoon)
+    --batch`) and report its misprints (`failed`), until passq gives no more before 15:00 (the
+    queue is empty, or only the reprint reserve is left); at 15:00 the morning's misprints are
+    reported (at once with `at_printer`), and the batches go on until the day's capacity of
+    slots is spent or the queue is empty, their misprints reported as they are printed (the
+    afternoon's check is at the printer by then)."""
+    afternoon: dict[str, list[str]] = {}  # operator -> misprints to report at 15:00
+    print_batches(cli, world, day, office, out, 9 * 60, None if office.at_printer else afternoon)
     for op, smeared in afternoon.items():
-        cli(at(day, 16, 30), op, "failed", *smeared, *MISPRINT)
+        cli(at(day, 15), op, "failed", *smeared, *MISPRINT)
+    print_batches(cli, world, day, office, out, 15 * 60 + 1, None)
 
 
 def print_batches(
@@ -645,10 +641,10 @@ def print_batches(
     office: Office,
     out: Outcome,
     minute: int,
-    afternoon: dict[str, list[str]],
+    later: dict[str, list[str]] | None,
 ) -> None:
     """Batches from `minute` of `day` until passq gives none or the capacity is spent; the
-    misprints are reported at once (`at_printer`) or kept in `afternoon` by operator."""
+    misprints are reported at once, or kept by operator in `later` to report at 15:00."""
     cap, bad = world.capacity[day], world.misprints.get(day, frozenset())
     slots = out.slots.setdefault(day, [])
     misprinted = out.misprinted.setdefault(day, [])
@@ -672,11 +668,11 @@ def print_batches(
                     out.printed.pop(app, None)
                 else:
                     out.printed[app] = day
-            if smeared and office.at_printer:
+            if smeared and later is None:
                 cli(at(day, minute // 60, minute % 60), op, "failed", *smeared, *MISPRINT)
                 minute += 1
-            elif smeared:
-                afternoon.setdefault(op, []).extend(smeared)
+            elif smeared and later is not None:
+                later.setdefault(op, []).extend(smeared)
 
 
 def cross_check(world: World, out: Outcome, cli: Passq) -> list[str]:
