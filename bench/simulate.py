@@ -17,7 +17,7 @@ passq is then driven through its CLI only (`python -m passq --db ... --now ... -
 on a fresh database per seed and horizon: `import` at 08:00, `calendar off`/`calendar on` the
 morning of the closure, then the operators in turn from 09:00: `next-batch --size 50 --json`,
 `printed --batch`, and `failed` for that batch's misprinted slots, until passq gives no more
-(before 15:00 it keeps `reprint_reserve`, `--reserve` percent of the day, for reprints); at
+(before 15:00 it keeps `reprint_reserve_percent`, `--reserve` percent of the day, for reprints); at
 15:00 the morning's misprints are reported, and the batches go on until the day's capacity of
 slots (misprints and reprints included) is spent. By default misprints are reported at 15:00,
 as issue 10 specifies the simulation: a book misprinted on its flight's last print day is
@@ -283,7 +283,7 @@ class Office:
     go today comes first). Without `at_printer` the morning's misprints are all reported at
     15:00, when the day's books are checked; from then on the check is at the printer, and the
     afternoon's misprints are reported at once. Until 15:00 the batches leave `reserve`
-    percent of the day's capacity free (passq's `reprint_reserve`), except for books whose
+    percent of the day's capacity free (passq's `reprint_reserve_percent`), except for books whose
     flight needs them printed that day; from 15:00 the reserve is printed, the reported
     reprints first where the order says so. A print day takes exactly its capacity of slots,
     misprints and reprints included; the k-th slot misprints whatever book is in it.
@@ -595,7 +595,7 @@ def run_passq(
     cli(first, SUPERVISOR, "config", "set", "capacity", str(world.base_capacity))
     cli(first, SUPERVISOR, "config", "set", "pickup_days", str(PICKUP_DAYS))
     cli(first, SUPERVISOR, "config", "set", "horizon_days", str(horizon))
-    cli(first, SUPERVISOR, "config", "set", "reprint_reserve", str(office.reserve))
+    cli(first, SUPERVISOR, "config", "set", "reprint_reserve_percent", str(office.reserve))
     cli(first, SUPERVISOR, "config", "set", "reprint_hour", "15")
     closed_day, cut = world.disruption
     for day in world.days:
@@ -934,7 +934,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=3,
         help="percent of a print day's capacity kept for reprints until 15:00, by passq and "
-        "every baseline alike (passq's reprint_reserve; default 3, passq's default)",
+        "every baseline alike (passq's reprint_reserve_percent; default 3, passq's default)",
     )
     ap.add_argument(
         "--horizon",

@@ -78,7 +78,7 @@ def test_a_saturday_shift_gets_books_and_a_closed_day_none(passq, add_books) -> 
         (
             ["config", "set", "capasity", "3"],
             "Unknown setting 'capasity': use capacity, pickup_days, horizon_days, "
-            "reprint_reserve, reprint_hour, office, timezone, stale_hours, csv_delimiter, "
+            "reprint_reserve_percent, reprint_hour, office, timezone, stale_hours, csv_delimiter, "
             "app_no_pattern, collection_days, notice_ready, notice_planned, notice_late, "
             "notice_uncollected.",
         ),
@@ -119,7 +119,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "capacity": 250,
         "pickup_days": 1,
         "horizon_days": 5,
-        "reprint_reserve": 3,
+        "reprint_reserve_percent": 3,
         "reprint_hour": 15,
         "office": "Kantor Imigrasi Cilacap",
         "timezone": "Asia/Jakarta",

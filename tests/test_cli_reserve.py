@@ -24,7 +24,7 @@ STOPS_3 = (
 def office(passq, add_books, waiting: int, travellers: tuple[str, ...] = ()) -> None:
     """30 books a day, 10% of them (3) kept for reprints; travellers whose flight needs them
     printed today; Q1, Q2… without travel, applied earlier."""
-    for key, value in (("capacity", "30"), ("reprint_reserve", "10")):
+    for key, value in (("capacity", "30"), ("reprint_reserve_percent", "10")):
         passq.ok("config", "set", key, value, now=MORNING, operator="kasi")
     add_books(*((app_no, *TRAVEL) for app_no in travellers), now=MORNING)
     add_books(*((f"Q{n}", "--applied", "2024-06-20") for n in range(1, waiting + 1)), now=MORNING)
@@ -74,7 +74,7 @@ def test_a_misprint_found_at_15_on_its_last_print_day_is_reprinted_that_day(
     passq, add_books, reserve: str, kept: bool
 ) -> None:
     office(passq, add_books, 29, ("C1",))
-    passq.ok("config", "set", "reprint_reserve", reserve, now=MORNING, operator="kasi")
+    passq.ok("config", "set", "reprint_reserve_percent", reserve, now=MORNING, operator="kasi")
     morning = passq.json("next-batch", "--size", "30", now=MORNING)["books"]
     assert (morning[0]["app_no"], morning[0]["step"]) == ("C1", "must")
     assert len(morning) == (27 if kept else 30)
@@ -133,8 +133,16 @@ def test_a_batch_the_queue_ends_before_the_reserve_says_nothing_of_it(passq, add
 @pytest.mark.parametrize(
     ("key", "value", "sentence"),
     [
-        ("reprint_reserve", "51", "Invalid reprint_reserve '51': use a whole number from 0 to 50."),
-        ("reprint_reserve", "3%", "Invalid reprint_reserve '3%': use a whole number from 0 to 50."),
+        (
+            "reprint_reserve_percent",
+            "51",
+            "Invalid reprint_reserve_percent '51': use a whole number from 0 to 50.",
+        ),
+        (
+            "reprint_reserve_percent",
+            "3%",
+            "Invalid reprint_reserve_percent '3%': use a whole number from 0 to 50.",
+        ),
         ("reprint_hour", "24", "Invalid reprint_hour '24': use a whole number from 0 to 23."),
         ("reprint_hour", "15:00", "Invalid reprint_hour '15:00': use a whole number from 0 to 23."),
     ],

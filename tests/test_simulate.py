@@ -266,7 +266,7 @@ def test_a_misprint_on_its_last_day_through_the_cli(
     """Monday, 2 slots, the first misprints: C's flight needs it printed Monday. Reported at
     the printer, passq's next batch reprints C (step must) before B; reported at 15:00, the
     day is spent and C misses its flight, unless passq kept a slot for reprints until 15:00
-    (reprint_reserve 50%: B waits, and C is reprinted at 15:00)."""
+    (reprint_reserve_percent 50%: B waits, and C is reprinted at 15:00)."""
     books = [book("B", -4), book("C", -3, travel=1)]
     w = world(books, {MON: 2}, {MON: {0}})
     w.disruption = (MON, 2)  # (the helper's closes its last day)

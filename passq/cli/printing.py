@@ -27,9 +27,10 @@ def next_batch(
 ) -> None:
     """Claim the next books to print for this operator (never the same as another desk's).
 
-    Until reprint_hour (15:00) a batch leaves today's reprint reserve free (reprint_reserve, 3%
-    of the day's capacity) for all but the books that must be printed today, so that a book
-    misprinted on its flight's last print day can still be reprinted today.
+    Until reprint_hour (15:00) a batch leaves today's reprint reserve free
+    (reprint_reserve_percent: 3 percent of the day's capacity) for all but the books that must be
+    printed today, so that a book misprinted on its flight's last print day can still be
+    reprinted today.
     """
     s = session(ctx)
     held = 0

@@ -3,10 +3,10 @@
 Misprints are found when the printed books are checked, in the afternoon. A book misprinted on
 the last print day before its flight is saved only if a slot is still free that day: the
 reprint is then a must of today (DESIGN §5, step a) and first in the next batch. So, until
-`reprint_hour`, a batch leaves `reprint_reserve` percent of today's capacity unclaimed, except
-for books that must be printed today for their flights (a reprint reported early among them);
-from that hour the reserve is claimed like any slot, reprints first. The plan still counts
-today's whole capacity: the reserve is printed today, only later in the day.
+`reprint_hour`, a batch leaves `reprint_reserve_percent` percent of today's capacity unclaimed,
+except for books that must be printed today for their flights (a reprint reported early among
+them); from that hour the reserve is claimed like any slot, reprints first. The plan still
+counts today's whole capacity: the reserve is printed today, only later in the day.
 """
 
 from __future__ import annotations

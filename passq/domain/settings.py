@@ -16,7 +16,7 @@ DEFAULT_SETTINGS = {
     "horizon_days": 10,  # chosen with bench/simulate.py: see the README
     # Percent of a print day's capacity a batch leaves free until reprint_hour, for the day's
     # misprints (domain/reserve.py); chosen with bench/simulate.py: see the README.
-    "reprint_reserve": 3,
+    "reprint_reserve_percent": 3,
     "reprint_hour": 15,
     "office": "",
     "timezone": "Asia/Jakarta",
@@ -45,7 +45,7 @@ SETTING_RANGES = {
     "capacity": (0, 100_000),
     "pickup_days": (0, 30),
     "horizon_days": (0, 60),
-    "reprint_reserve": (0, 50),
+    "reprint_reserve_percent": (0, 50),
     "reprint_hour": (0, 23),
     "stale_hours": (1, 720),
     "collection_days": (7, 365),

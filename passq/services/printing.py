@@ -35,7 +35,7 @@ def claim(s: Session, size: int) -> Claim:
             size,
             s.calendar.capacity(s.today),
             used,
-            s.settings["reprint_reserve"],
+            s.settings["reprint_reserve_percent"],
             s.now.hour >= s.settings["reprint_hour"],
         )
         chosen = s.placements(s.store.queue(), used=used, first=size)
