@@ -4,7 +4,7 @@ Run by hand, not by the tests:
 
     python bench/simulate.py [--seeds 10] [--first-seed 1] [--days 14] [--horizon 7,10,14]
                              [--capacity 250] [--operators 3] [--batch-size 50]
-                             [--misprints printer|afternoon] [--reserve 3]
+                             [--misprints printer|afternoon] [--reserve 5]
                              [--json OUT] [--keep FOLDER]
 
 Each seed builds one office world (stdlib `random`, fully seeded): a backlog of 1-3 outage days
@@ -932,9 +932,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--reserve",
         type=int,
-        default=3,
+        default=5,
         help="percent of a print day's capacity kept for reprints until 15:00, by passq and "
-        "every baseline alike (passq's reprint_reserve_percent; default 3, passq's default)",
+        "every baseline alike (passq's reprint_reserve_percent; default 5, passq's default)",
     )
     ap.add_argument(
         "--horizon",

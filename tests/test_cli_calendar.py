@@ -119,7 +119,7 @@ def test_settings_are_shared_through_the_database_and_logged(passq) -> None:
         "capacity": 250,
         "pickup_days": 1,
         "horizon_days": 5,
-        "reprint_reserve_percent": 3,
+        "reprint_reserve_percent": 5,
         "reprint_hour": 15,
         "office": "Kantor Imigrasi Cilacap",
         "timezone": "Asia/Jakarta",

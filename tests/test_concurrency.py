@@ -21,7 +21,7 @@ from tests import desk
 from tests.conftest import is_postgres, query
 
 NOW = "2024-06-27T08:00"
-RESERVE_OPEN = "2024-06-27T15:00"  # reprint_hour: the reprint reserve (7 of 250) opens
+RESERVE_OPEN = "2024-06-27T15:00"  # reprint_hour: the reprint reserve (12 of 250) opens
 BUSY = "The database is busy (another desk is writing): try again in a moment.\n"
 
 
@@ -91,7 +91,7 @@ def test_eight_printers_never_get_the_same_book_and_none_is_lost(database) -> No
         morning = [pool.apply_async(claimer, (db, f"op{n}")) for n in range(8)]
         batches = [batch for claim in morning for batch in claim.get(timeout=600)]
         # Eight desks at once claim exactly today's capacity less the reserve, never more.
-        assert sum(len(books) for _batch_id, books in batches) == 250 - 7
+        assert sum(len(books) for _batch_id, books in batches) == 250 - 12
         afternoon = [pool.apply_async(claimer, (db, f"op{n}", RESERVE_OPEN)) for n in range(8)]
         batches += [batch for claim in afternoon for batch in claim.get(timeout=600)]
         added_books, printed_books = added.get(timeout=600), printed.get(timeout=600)

@@ -281,5 +281,5 @@ def test_a_misprint_on_its_last_day_through_the_cli(
 def test_arguments(text: str) -> None:
     """The defaults are the issue's, and the horizons are a comma-separated list."""
     args = sim.parse_args(["--horizon", text])
-    assert (args.seeds, args.days, args.misprints, args.reserve) == (10, 14, "afternoon", 3)
+    assert (args.seeds, args.days, args.misprints, args.reserve) == (10, 14, "afternoon", 5)
     assert args.horizon == text

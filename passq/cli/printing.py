@@ -28,7 +28,7 @@ def next_batch(
     """Claim the next books to print for this operator (never the same as another desk's).
 
     Until reprint_hour (15:00) a batch leaves today's reprint reserve free
-    (reprint_reserve_percent: 3 percent of the day's capacity) for all but the books that must be
+    (reprint_reserve_percent: 5 percent of the day's capacity) for all but the books that must be
     printed today, so that a book misprinted on its flight's last print day can still be
     reprinted today.
     """

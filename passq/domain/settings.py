@@ -16,7 +16,7 @@ DEFAULT_SETTINGS = {
     "horizon_days": 10,  # chosen with bench/simulate.py: see the README
     # Percent of a print day's capacity a batch leaves free until reprint_hour, for the day's
     # misprints (domain/reserve.py); chosen with bench/simulate.py: see the README.
-    "reprint_reserve_percent": 3,
+    "reprint_reserve_percent": 5,
     "reprint_hour": 15,
     "office": "",
     "timezone": "Asia/Jakarta",
